@@ -1,0 +1,19 @@
+export { FilterError } from './filter-error';
+export { parseFilterBy } from './filter-parser';
+export { compileFilter, type FilterPredicate } from './filter-evaluator';
+export { exactMatchConstraints, type ExactConstraint } from './filter-index-hints';
+export { tokenizeText, exactMatchKey } from './filter-text-tokenizer';
+export type {
+  BoolFilter,
+  FilterClause,
+  FilterFieldInfo,
+  FilterNode,
+  FilterSchema,
+  GeoFilter,
+  GeoShape,
+  IdFilter,
+  NumericCondition,
+  NumericFilter,
+  StringFilter,
+  StringPattern,
+} from './filter.types';

@@ -1,0 +1,72 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from './core/config';
+import type { Store } from './core/db';
+import { errorHandler, notFoundHandler } from './core/error-handler';
+import { localeMiddleware } from './core/i18n';
+import type { Logger } from './core/logger';
+import { publicDir, viewsDir } from './core/paths';
+import { requestLogger } from './core/request-context';
+import type { Features } from './features';
+import { createHealthFeature } from './health';
+import { createHomeFeature } from './home';
+import type { SearchEngine } from '../search';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  search: SearchEngine;
+  features: Features;
+}
+
+/** Builds the Express application; never listens or connects (main.ts does). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', 'loopback');
+
+  app.use(requestLogger(deps.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'object-src': ["'none'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': deps.config.env === 'production' ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('/static', express.static(publicDir, { maxAge: deps.config.env === 'production' ? '7d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(localeMiddleware);
+  app.use((req, res, next) => {
+    res.locals.currentPath = req.path;
+    res.locals.requestId = req.id;
+    next();
+  });
+
+  const { taxonomy } = deps.features;
+  const health = createHealthFeature([
+    { name: 'store', critical: true, health: () => deps.store.health() },
+    { name: 'search', critical: false, health: () => deps.search.health() },
+  ]);
+  const home = createHomeFeature(taxonomy.service);
+
+  app.use(health.router);
+  app.use(home.router);
+  app.use(taxonomy.router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

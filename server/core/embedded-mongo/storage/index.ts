@@ -1,0 +1,3 @@
+export type { Storage, StorageStats, StoreMutation } from './storage.types';
+export { createFileStorage, type FileStorageOptions } from './file-storage';
+export { storedBsonDecodeOptions } from './mutation-codec';

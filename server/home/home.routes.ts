@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import { guardedRouter, publicRoute } from '../core/guards';
+import { LOCALE_COOKIE } from '../core/i18n';
+import { validate } from '../core/validate';
+import { presentDomain, type TaxonomyService } from '../taxonomy';
+import { localeChoice } from './home.schemas';
+
+export function homeRoutes(taxonomy: TaxonomyService): Router {
+  const router = guardedRouter(Router());
+
+  router.get('/', publicRoute, async (_req, res) => {
+    const domains = await taxonomy.listDomains();
+    res.render('home/index', { domains: domains.map((domain) => presentDomain(domain, res.locals.locale)) });
+  });
+
+  router.get('/locale/:locale', publicRoute, (req, res) => {
+    const { locale, next } = validate(localeChoice, { ...req.params, ...req.query });
+    res.cookie(LOCALE_COOKIE, locale, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true });
+    res.redirect(303, next);
+  });
+
+  return router;
+}
