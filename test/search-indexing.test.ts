@@ -118,7 +118,7 @@ describe('search indexing while the engine is down', () => {
 
     const client = new Client({ nodes: [{ host: '127.0.0.1', port, protocol: 'http' }], apiKey, logLevel: 'silent' });
     const found = await client.collections('industries').documents().search({ q: '离线时新增的关键词', query_by: 'keywords' });
-    assert.equal(found.hits?.[0]?.document.id, 'aerospace.uav');
+    assert.equal((found.hits?.[0]?.document as { id?: string } | undefined)?.id, 'aerospace.uav');
     const page2 = await request(platform.app).get('/industries').query({ q: '复合材料' }).expect(200);
     assert.doesNotMatch(page2.text, /搜索服务暂时不可用/);
   });
