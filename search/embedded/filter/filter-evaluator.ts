@@ -82,9 +82,9 @@ function descend(value: unknown, parts: string[], index: number): unknown {
 }
 
 /** True when `test` holds for the value or, for arrays, for any element. */
-function anyElement<T>(value: unknown, test: (element: unknown) => boolean): boolean {
+function anyElement(value: unknown, test: (element: unknown) => boolean): boolean {
   if (!Array.isArray(value)) return test(value);
-  for (const element of value as T[]) if (test(element)) return true;
+  for (const element of value as unknown[]) if (test(element)) return true;
   return false;
 }
 

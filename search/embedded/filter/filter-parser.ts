@@ -7,10 +7,9 @@ import type { FilterNode, FilterSchema } from './filter.types';
  * Parses a `filter_by` (or `_eval(...)`) expression into a validated tree. An empty
  * expression means "no filter", as in Typesense.
  *
- * `&&` binds tighter than `||`, as Typesense's filtering guide has long documented. The
- * Typesense server itself folds both operators left to right at equal precedence
- * (typesense/typesense#2882), so unparenthesised mixes like `a || b && c` can differ from it;
- * we keep the documented, conventional reading.
+ * `&&` and `||` have equal precedence and fold left to right, as the Typesense server
+ * evaluates them (typesense/typesense#2882; the filtering guide was corrected to match), so
+ * `a || b && c` means `(a || b) && c`. Parentheses group as usual.
  */
 export function parseFilterBy(expr: string, schema: FilterSchema): FilterNode {
   const tokens = lexFilter(expr);
@@ -23,7 +22,7 @@ export function parseFilterBy(expr: string, schema: FilterSchema): FilterNode {
   }
   if (depth !== 0) throw new FilterError(400, UNBALANCED_PARENTHESES);
   const parser = new Parser(tokens, schema);
-  const node = parser.parseOr();
+  const node = parser.parseExpression();
   parser.expectEnd();
   return node;
 }
@@ -36,11 +35,13 @@ class Parser {
     private readonly schema: FilterSchema,
   ) {}
 
-  parseOr(): FilterNode {
-    let node = this.parseAnd();
-    while (this.peek()?.type === '||') {
+  parseExpression(): FilterNode {
+    let node = this.parseOperand(null, () => this.parsePrimary());
+    for (let next = this.peek(); next?.type === '&&' || next?.type === '||'; next = this.peek()) {
+      const operator = next.type;
       this.position++;
-      node = { kind: 'or', left: node, right: this.parseOperand('||', () => this.parseAnd()) };
+      const right = this.parseOperand(operator, () => this.parsePrimary());
+      node = { kind: operator === '&&' ? 'and' : 'or', left: node, right };
     }
     return node;
   }
@@ -49,15 +50,6 @@ class Parser {
     const next = this.peek();
     if (next === undefined) return;
     throw new FilterError(400, next.type === ')' ? UNBALANCED_PARENTHESES : PARSE_ERROR);
-  }
-
-  private parseAnd(): FilterNode {
-    let node = this.parseOperand(null, () => this.parsePrimary());
-    while (this.peek()?.type === '&&') {
-      this.position++;
-      node = { kind: 'and', left: node, right: this.parseOperand('&&', () => this.parsePrimary()) };
-    }
-    return node;
   }
 
   /** Runs `parse` where an operand must start, reporting a dangling operator the way Typesense does. */
@@ -80,7 +72,7 @@ class Parser {
     if (token.type === 'clause') return parseClause(token.text, this.schema);
     if (token.type !== '(') throw new FilterError(400, PARSE_ERROR);
     if (this.peek()?.type === ')') throw new FilterError(400, PARSE_ERROR);
-    const node = this.parseOr();
+    const node = this.parseExpression();
     if (this.peek()?.type !== ')') {
       throw new FilterError(400, this.peek() === undefined ? UNBALANCED_PARENTHESES : PARSE_ERROR);
     }

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { Client, Errors, type CollectionCreateSchema } from 'typesense';
+import { startEmbeddedTypesense } from '../search/embedded';
+
+const API_KEY = 'filter-table-test-key';
+const COLLECTION = 'parts';
+
+const SCHEMA: CollectionCreateSchema = {
+  name: COLLECTION,
+  fields: [
+    { name: 'title', type: 'string' },
+    { name: 'brand', type: 'string', facet: true },
+    { name: 'tags', type: 'string[]' },
+    { name: 'qty', type: 'int32' },
+    { name: 'views', type: 'int64' },
+    { name: 'price', type: 'float' },
+    { name: 'sizes', type: 'int32[]', optional: true },
+    { name: 'active', type: 'bool' },
+    { name: 'note', type: 'string', optional: true },
+    { name: 'stock', type: 'int32', optional: true },
+  ],
+};
+
+const DOCS = [
+  { id: 'p01', title: 'Steel Bolt M8', brand: 'Acme', tags: ['metal', 'fastener'], qty: 10, views: 5_000_000_000, price: 1.5, sizes: [8], active: true, note: 'rush', stock: 100 },
+  { id: 'p02', title: 'Steel Nut M8', brand: 'Acme', tags: ['metal', 'fastener'], qty: 0, views: 120, price: 0.5, sizes: [8], active: true, stock: 40 },
+  { id: 'p03', title: 'Aluminium Plate', brand: 'Zeta', tags: ['metal', 'sheet'], qty: 25, views: 800, price: 42, sizes: [2, 4], active: false, note: 'fragile' },
+  { id: 'p04', title: 'Carbon Fibre Tube', brand: 'Zeta Labs', tags: ['composite'], qty: 3, views: 60, price: 99.99, sizes: [20, 25], active: true, stock: 5 },
+  { id: 'p05', title: 'Titanium Rod, Grade 5 (Ti-6Al-4V)', brand: 'Orbit', tags: ['metal', 'aerospace'], qty: 7, views: 3000, price: 250, sizes: [10], active: true, note: 'export licence' },
+  { id: 'p06', title: 'Copper Wire', brand: 'Acme Corp', tags: ['metal', 'electrical'], qty: 500, views: 45, price: 12.25, sizes: [1, 2, 3], active: true, stock: 900 },
+  { id: 'p07', title: 'Rubber Gasket', brand: 'Orbit', tags: ['seal'], qty: 60, views: 10, price: 0.99, active: false, note: 'rush order', stock: 0 },
+  { id: 'p08', title: 'Steel Beam', brand: 'Ironworks', tags: ['metal', 'structural'], qty: 2, views: 9_000_000_000, price: 1500, sizes: [200], active: true },
+  { id: 'p09', title: 'Nylon Washer', brand: 'Acme', tags: ['fastener', 'polymer'], qty: 1000, views: 15, price: 0.05, sizes: [8, 10], active: false, stock: 2000 },
+  { id: 'p10', title: 'Sensor Module', brand: 'Café Électronique', tags: ['electronics'], qty: 12, views: 700, price: 35.2, active: true, note: 'Rush', stock: 12 },
+  { id: 'p11', title: 'Bearing 6204', brand: 'Orbit', tags: ['metal', 'rotating'], qty: 80, views: 2500, price: 4.75, sizes: [20], active: true, stock: 80 },
+  { id: 'p12', title: 'Solar Panel 300W', brand: 'Sunny', tags: ['electrical', 'energy'], qty: 9, views: 1200, price: 180, active: false, note: 'fragile' },
+  { id: 'p13', title: 'Gear Box', brand: 'Ironworks', tags: ['metal', 'rotating'], qty: 4, views: 330, price: 640.5, sizes: [50], active: true, stock: 4 },
+  { id: 'p14', title: 'Spring Steel Clip', brand: 'Acme', tags: ['metal', 'fastener'], qty: 300, views: 90, price: 0.2, sizes: [5], active: true },
+  { id: 'p15', title: 'Hydraulic Hose', brand: 'Flux', tags: ['seal', 'fluid'], qty: 15, views: 50, price: 27, sizes: [12, 16], active: false, stock: 15 },
+];
+
+function all(...except: string[]): string[] {
+  return DOCS.map((doc) => doc.id).filter((id) => !except.includes(id));
+}
+
+/** `filter_by` → ids it must return, in id order. */
+const TABLE: Array<[filter: string, expected: string[]]> = [
+  // strings: `:=` whole value (case- and accent-insensitive), `:` words, lists, negations
+  ['brand:=Acme', ['p01', 'p02', 'p09', 'p14']],
+  ['brand:Acme', ['p01', 'p02', 'p06', 'p09', 'p14']],
+  ['brand:=acme corp', ['p06']],
+  ['brand:=cafe electronique', ['p10']],
+  ['brand:=[Zeta, Orbit]', ['p03', 'p05', 'p07', 'p11']],
+  ['brand:!=Orbit', all('p05', 'p07', 'p11')],
+  ['brand:![Acme, Orbit]', ['p03', 'p04', 'p08', 'p10', 'p12', 'p13', 'p15']],
+  ['title:steel', ['p01', 'p02', 'p08', 'p14']],
+  ['title:M8 STEEL', ['p01', 'p02']],
+  ['title:=Steel Beam', ['p08']],
+  ['title:=steel', []],
+  ['title:=`Titanium Rod, Grade 5 (Ti-6Al-4V)`', ['p05']],
+  ['title:ste*', ['p01', 'p02', 'p08', 'p14']],
+  ['tags:=fastener', ['p01', 'p02', 'p09', 'p14']],
+  ['tags:[aerospace, energy]', ['p05', 'p12']],
+  ['tags:!=metal', ['p04', 'p07', 'p09', 'p10', 'p12', 'p15']],
+  // numbers: comparators, ranges, mixed lists, int64, float, arrays
+  ['qty:>100', ['p06', 'p09', 'p14']],
+  ['qty:>=60', ['p06', 'p07', 'p09', 'p11', 'p14']],
+  ['qty:<3', ['p02', 'p08']],
+  ['qty:<=3', ['p02', 'p04', 'p08']],
+  ['qty:=25', ['p03']],
+  ['qty:[10..15]', ['p01', 'p10', 'p15']],
+  ['qty:[<2, 60, >=500]', ['p02', 'p06', 'p07', 'p09']],
+  ['qty:!=10', all('p01')],
+  ['qty:![0, 10, 25]', all('p01', 'p02', 'p03')],
+  ['views:>4000000000', ['p01', 'p08']],
+  ['views:[100..1000]', ['p02', 'p03', 'p10', 'p13']],
+  ['price:<1', ['p02', 'p07', 'p09', 'p14']],
+  ['price:[0.5..1.5]', ['p01', 'p02', 'p07']],
+  ['price:>=99.99', ['p04', 'p05', 'p08', 'p12', 'p13']],
+  ['sizes:8', ['p01', 'p02', 'p09']],
+  ['sizes:[>=20]', ['p04', 'p08', 'p11', 'p13']],
+  ['sizes:![8, 10]', all('p01', 'p02', 'p05', 'p09')],
+  // bools
+  ['active:true', ['p01', 'p02', 'p04', 'p05', 'p06', 'p08', 'p10', 'p11', 'p13', 'p14']],
+  ['active:false', ['p03', 'p07', 'p09', 'p12', 'p15']],
+  ['active:!=true', ['p03', 'p07', 'p09', 'p12', 'p15']],
+  // optional fields: absent never matches a positive filter, always matches a negative one
+  ['note:rush', ['p01', 'p07', 'p10']],
+  ['note:=rush', ['p01', 'p10']],
+  ['note:!=fragile', all('p03', 'p12')],
+  ['stock:>=100', ['p01', 'p06', 'p09']],
+  ['stock:!=0', all('p07')],
+  // ids
+  ['id:[p03, p07]', ['p03', 'p07']],
+  ['id:!=p01 && brand:=Acme', ['p02', 'p09', 'p14']],
+  // boolean structure: && and || fold left to right (as the server does), parentheses group, whitespace is free
+  ['brand:=Acme && qty:>=10', ['p01', 'p09', 'p14']],
+  ['brand:=Orbit || brand:=Ironworks', ['p05', 'p07', 'p08', 'p11', 'p13']],
+  ['brand:=Orbit || brand:=Acme && active:false', ['p07', 'p09']],
+  ['active:false && brand:=Acme || brand:=Orbit', ['p05', 'p07', 'p09', 'p11']],
+  ['(brand:=Orbit || brand:=Acme) && active:false', ['p07', 'p09']],
+  ['(tags:=metal && price:<5) || (tags:=seal && qty:>20)', ['p01', 'p02', 'p07', 'p11', 'p14']],
+  ['  qty:>100&&active:true  ', ['p06', 'p14']],
+];
+
+/** Malformed filters and the status the engine must answer with. */
+const ERRORS: Array<[filter: string, status: 400 | 404, message: RegExp]> = [
+  ['brand', 400, /Server said: Could not parse the filter query/],
+  ['brand:=Acme &&', 400, /unbalanced `&&` operands/],
+  ['(brand:=Acme || qty:>5', 400, /unbalanced parentheses/],
+  ['qty:abc', 400, /Server said: Error with filter field `qty`: Numerical field has an invalid comparator\.$/],
+  ['qty:1.5', 400, /Server said: Error with filter field `qty`: Not an int32\.$/],
+  ['active:maybe', 400, /must be `true` or `false`/],
+  ['colour:red', 404, /Server said: Could not find a filter field named `colour` in the schema\.$/],
+];
+
+describe('embedded Typesense filter_by through the official client', function () {
+  this.timeout(60_000);
+  let engine: Awaited<ReturnType<typeof startEmbeddedTypesense>> | undefined;
+  let client: Client;
+
+  before(async () => {
+    engine = await startEmbeddedTypesense({ apiKey: API_KEY });
+    client = new Client({
+      nodes: [{ protocol: 'http', host: engine.host, port: engine.port }],
+      apiKey: engine.apiKey,
+      connectionTimeoutSeconds: 10,
+      numRetries: 1,
+      logLevel: 'silent',
+    });
+    await client.collections().create(SCHEMA);
+    const results = await client.collections(COLLECTION).documents().import(DOCS, { action: 'create' });
+    assert.deepEqual(
+      results.filter((r) => !r.success),
+      [],
+      'every document imports',
+    );
+  });
+
+  after(async () => {
+    await engine?.close();
+  });
+
+  it('holds all the table documents', async () => {
+    const res = await client.collections(COLLECTION).documents().search({ q: '*', per_page: 0 });
+    assert.equal(res.found, DOCS.length);
+  });
+
+  for (const [filter, expected] of TABLE) {
+    it(`filter_by ${JSON.stringify(filter)} → [${expected.join(', ')}]`, async () => {
+      const res = await client
+        .collections(COLLECTION)
+        .documents()
+        .search({ q: '*', filter_by: filter, per_page: 50 });
+      const found = (res.hits ?? []).map((hit) => String((hit.document as { id: string }).id)).sort();
+      assert.deepEqual(found, expected);
+      assert.equal(res.found, expected.length);
+    });
+  }
+
+  for (const [filter, status, message] of ERRORS) {
+    it(`rejects filter_by ${JSON.stringify(filter)} with ${status}`, async () => {
+      await assert.rejects(
+        client.collections(COLLECTION).documents().search({ q: '*', filter_by: filter }),
+        (error: unknown) => {
+          assert.ok(error instanceof (status === 404 ? Errors.ObjectNotFound : Errors.RequestMalformed));
+          assert.equal(error.httpStatus, status);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+});
