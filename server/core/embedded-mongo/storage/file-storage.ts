@@ -51,6 +51,12 @@ class FileStorage implements Storage {
   /** Sizes of journals still on disk that are no longer appended to. */
   private readonly retiredJournals = new Map<number, number>();
   private compaction: Promise<void> | undefined;
+  /**
+   * After a failed compaction (disk full, say) the next attempt waits for
+   * the journal to grow by another threshold, so a persistent failure is not
+   * retried on every commit, each retry leaving an extra journal file.
+   */
+  private retryCompactionAbove = 0;
 
   constructor(options: FileStorageOptions) {
     this.dir = resolve(options.dir);
@@ -102,7 +108,16 @@ class FileStorage implements Storage {
       return Promise.reject(error);
     }
     this.activeSeq = seq;
-    const run = this.writeCompaction(seq, capture, retired);
+    const run = this.writeCompaction(seq, capture, retired).then(
+      () => {
+        this.retryCompactionAbove = 0;
+      },
+      (error: unknown) => {
+        this.retryCompactionAbove = this.journalBytes() + this.compactAfterBytes;
+        this.logger.warn({ err: error, dir: this.dir }, 'compaction failed; the journal is kept and compaction will be retried later');
+        throw error;
+      },
+    );
     this.compaction = run.finally(() => {
       this.compaction = undefined;
     });
@@ -110,7 +125,8 @@ class FileStorage implements Storage {
   }
 
   wantsCompaction(): boolean {
-    return this.state === 'open' && this.compaction === undefined && this.journalBytes() > this.compactAfterBytes;
+    const threshold = Math.max(this.compactAfterBytes, this.retryCompactionAbove);
+    return this.state === 'open' && this.compaction === undefined && this.journalBytes() > threshold;
   }
 
   stats(): StorageStats {

@@ -1,3 +1,2 @@
 export type { Storage, StorageStats, StoreMutation } from './storage.types';
 export { createFileStorage, type FileStorageOptions } from './file-storage';
-export { storedBsonDecodeOptions } from './mutation-codec';

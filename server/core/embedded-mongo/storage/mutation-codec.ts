@@ -1,17 +1,59 @@
-import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
+import { BSONSymbol, DBRef, Double, Int32, deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
 import type { StoreMutation } from './storage.types';
 
 /**
- * How stored BSON is turned back into values. Nothing is promoted to a plain JS
- * value, so every BSON type survives a restart exactly (Int32 vs Double vs
- * Long, BSON regex flags JS cannot express). The flip side: a plain number
- * given to storage comes back as Int32 or Double. The wire layer should decode
- * with the same options so live and restarted state look alike.
+ * Stored values come back in the shapes the wire layer decodes client BSON
+ * into (plain numbers and strings, Long, Binary, RegExp), so state after a
+ * restart looks exactly like live state. Nothing is promoted by bson itself;
+ * `restoreShapes` does it, because bson's promotion would also turn a Double
+ * holding an integer into a plain number, which re-serialises as an int32.
  */
-export const storedBsonDecodeOptions: Readonly<DeserializeOptions> = Object.freeze({
+const DECODE_OPTIONS: Readonly<DeserializeOptions> = Object.freeze({
   promoteValues: false,
-  bsonRegExp: true,
+  promoteLongs: false,
+  promoteBuffers: false,
+  bsonRegExp: false,
 });
+
+const INT32_MIN = -0x8000_0000;
+const INT32_MAX = 0x7fff_ffff;
+
+/** Mirrors bson's rule for writing a JS number as int32 rather than double. */
+function serialisesAsInt32(value: number): boolean {
+  return !Object.is(value, -0) && Number.isSafeInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+}
+
+/** `item` in the shape the wire layer would have given it; containers are fixed in place. */
+function restored(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  if (item instanceof Int32 || item instanceof BSONSymbol) return item.value;
+  if (item instanceof Double) return serialisesAsInt32(item.value) ? item : item.value;
+  if (item instanceof DBRef) {
+    item.oid = restored(item.oid) as DBRef['oid'];
+    restoreShapes(item.fields);
+  } else if (Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype) {
+    restoreShapes(item as Document | unknown[]);
+  }
+  return item;
+}
+
+function restoreShapes(container: Document | unknown[]): void {
+  if (Array.isArray(container)) {
+    for (let index = 0; index < container.length; index++) {
+      const item: unknown = container[index];
+      const replacement = restored(item);
+      if (replacement !== item) container[index] = replacement;
+    }
+    return;
+  }
+  // An own `__proto__` property (bson defines it so) shadows the inherited
+  // accessor, so assigning to it never touches the prototype.
+  for (const key of Object.keys(container)) {
+    const item: unknown = container[key];
+    const replacement = restored(item);
+    if (replacement !== item) container[key] = replacement;
+  }
+}
 
 const MUTATION_OPS: ReadonlySet<string> = new Set<StoreMutation['op']>([
   'createCollection',
@@ -40,7 +82,9 @@ export function decodeDocuments(payload: Buffer): Document[] {
     if (size < 5 || pos + size > payload.length) {
       throw new Error(`malformed BSON document at payload byte ${pos}`);
     }
-    docs.push(deserialize(payload.subarray(pos, pos + size), storedBsonDecodeOptions));
+    const doc = deserialize(payload.subarray(pos, pos + size), DECODE_OPTIONS);
+    restoreShapes(doc);
+    docs.push(doc);
     pos += size;
   }
   return docs;
