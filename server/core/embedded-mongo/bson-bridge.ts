@@ -439,3 +439,32 @@ export function multiplyNumeric(current: unknown, factor: unknown): unknown {
 export function sameTypeBracket(a: unknown, b: unknown): boolean {
   return typeRank(a) === typeRank(b);
 }
+
+/**
+ * Storage decodes without promoting values (Int32/Double wrappers, BSON
+ * regexes); the engine works on the wire representation (JS numbers and
+ * RegExp, Long kept), so replayed values are converted to it.
+ */
+export function fromStoredValue<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => fromStoredValue(v)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  switch (bsonTypeOf(value)) {
+    case 'Int32':
+    case 'Double':
+      return Number((value as { valueOf(): number }).valueOf()) as T;
+    case 'BSONRegExp': {
+      const { pattern, options } = value as unknown as { pattern: string; options: string };
+      return new RegExp(pattern, [...options].filter((f) => 'imsu'.includes(f)).join('')) as T;
+    }
+    default:
+      break;
+  }
+  if (!isPlainContainer(value)) return value;
+  const out: Document = {};
+  for (const key of Object.keys(value)) {
+    const v = fromStoredValue((value as Document)[key]);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
+}

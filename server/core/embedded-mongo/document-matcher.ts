@@ -40,14 +40,15 @@ export function findMatches(coll: CollectionStore | undefined, filter: Document 
   assertNoProtoKeys(filter, 'A query filter');
   assertNoProtoKeys(options.sort, 'A sort specification');
   const sort = options.sort === undefined || options.sort === null ? undefined : validateSortSpec(options.sort);
-  const test = compileFilter(filter ?? undefined);
   if (coll === undefined) return [];
+  const ids = filter ? idCandidates(filter) : undefined;
+  // A lone `_id` equality is fully answered by the canonical-key lookup.
+  const test = ids !== undefined && Object.keys(filter!).length === 1 ? () => true : compileFilter(filter ?? undefined);
   const skip = options.skip ?? 0;
   const limit = options.limit ?? 0;
   if (skip < 0) throw new MongoCommandError('BadValue', 'skip value must be non-negative');
 
   let source: Iterable<Document> = coll.docs.values();
-  const ids = filter ? idCandidates(filter) : undefined;
   if (ids !== undefined) {
     const seen = new Set<string>();
     const found: Document[] = [];

@@ -21,8 +21,6 @@ import { MongoCommandError } from './mongo-error';
  * `$sort` uses MongoDB's cross-type order, and hashing understands BSON values.
  */
 
-type Predicate = (value: unknown) => boolean;
-
 /** Candidate values a path contributes to a match: the value itself and, for arrays, their elements. */
 function candidates(value: unknown, nested: boolean): unknown[] {
   if (!Array.isArray(value)) return [value];
@@ -130,14 +128,16 @@ const bsonPipelineOps = {
   $sort: (coll: Iterator, spec: unknown) => coll.transform((docs: Document[]) => Lazy(sortDocuments(docs, validateSortSpec(spec)))),
 };
 
+type ContextOperators = NonNullable<Parameters<typeof Context.init>[0]>;
+
 const context = Context.init({
-  query: { ...(queryOps as Record<`$${string}`, never>), ...bsonQueryOps } as never,
-  expression: expressionOps as never,
-  accumulator: accumulatorOps as never,
-  pipeline: { ...(pipelineOps as Record<`$${string}`, never>), ...bsonPipelineOps } as never,
-  projection: projectionOps as never,
-  window: windowOps as never,
-});
+  query: { ...queryOps, ...bsonQueryOps },
+  expression: expressionOps,
+  accumulator: accumulatorOps,
+  pipeline: { ...pipelineOps, ...bsonPipelineOps },
+  projection: projectionOps,
+  window: windowOps,
+} as unknown as ContextOperators);
 
 function hashValue(value: unknown): number {
   const key = canonicalKey(value);

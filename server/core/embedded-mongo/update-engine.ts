@@ -79,14 +79,43 @@ function assertNoConflicts(paths: string[]): void {
   }
 }
 
+/** `$addToSet: { f: { $each: [...] } }` adds each distinct value once; mingo would add repeats. */
+function dedupeAddToSet(fields: Document): Document {
+  const out: Document = {};
+  for (const [path, arg] of Object.entries(fields)) {
+    const each = typeof arg === 'object' && arg !== null && Array.isArray((arg as Document).$each) ? ((arg as Document).$each as unknown[]) : undefined;
+    if (each === undefined) {
+      out[path] = arg;
+      continue;
+    }
+    const unique = new Map(each.map((v) => [canonicalKey(v), v]));
+    out[path] = { ...(arg as Document), $each: [...unique.values()] };
+  }
+  return out;
+}
+
 /**
  * Rewrites `$inc`/`$mul` on plain paths into `$set` of the computed value so
- * Long/Int32/Decimal128 arithmetic follows MongoDB (mingo would use JS `+`).
+ * Long/Int32/Decimal128 arithmetic follows MongoDB (mingo would use JS `+`),
+ * and de-duplicates `$addToSet` `$each` lists.
  */
-function bridgeArithmetic(doc: Document, update: Document): Document {
+function bridgeOperators(doc: Document, update: Document): Document {
   const result: Document = {};
   const set: Document = { ...(update.$set as Document | undefined) };
+  // mingo refuses any `_id` path; MongoDB accepts setting it to its current value.
   for (const [op, fields] of Object.entries(update)) {
+    for (const path of Object.keys(fields as Document)) {
+      if (path !== '_id' && !path.startsWith('_id.')) continue;
+      const sameValue = op === '$set' && path === '_id' && Object.prototype.hasOwnProperty.call(doc, '_id') && sameId(doc._id, set._id);
+      if (!sameValue) throw immutableId();
+      delete set._id;
+    }
+  }
+  for (const [op, fields] of Object.entries(update)) {
+    if (op === '$addToSet') {
+      result[op] = dedupeAddToSet(fields as Document);
+      continue;
+    }
     if (op !== '$inc' && op !== '$mul') {
       if (op !== '$set') result[op] = fields;
       continue;
@@ -117,10 +146,16 @@ function bridgeArithmetic(doc: Document, update: Document): Document {
   return result;
 }
 
+function sameId(a: unknown, b: unknown): boolean {
+  return canonicalKey(a) === canonicalKey(b) && bsonTypeAlias(a) === bsonTypeAlias(b);
+}
+
+function immutableId(): MongoCommandError {
+  return new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+}
+
 function assertIdUnchanged(before: Document, after: Document): void {
-  if (!Object.prototype.hasOwnProperty.call(after, '_id') || canonicalKey(after._id) !== canonicalKey(before._id) || bsonTypeAlias(after._id) !== bsonTypeAlias(before._id)) {
-    throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
-  }
+  if (!Object.prototype.hasOwnProperty.call(after, '_id') || !sameId(after._id, before._id)) throw immutableId();
 }
 
 function withIdFirst(doc: Document): Document {
@@ -161,7 +196,7 @@ export function applyUpdate(doc: Document, update: Document | Document[], option
   assertNoConflicts(updatedPaths(update as Document));
   if (Object.keys(operators).length === 0) return doc;
   const working = cloneDocument(doc);
-  const bridged = bridgeArithmetic(working, operators);
+  const bridged = bridgeOperators(working, operators);
   if (Object.keys(bridged).length === 0) return doc;
   const modified = applyOperators(working, bridged, options.arrayFilters, options.filter);
   if (modified.length === 0) return doc;
@@ -229,7 +264,12 @@ export function buildUpsertDocument(filter: Document, update: Document | Documen
       const { $setOnInsert, ...rest } = ops;
       const merged: Document = { ...rest };
       if ($setOnInsert !== undefined) merged.$set = { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) };
-      const bridged = bridgeArithmetic(seed, merged);
+      const set = merged.$set as Document | undefined;
+      // An inserted document may take its `_id` from the update itself.
+      if (set !== undefined && Object.prototype.hasOwnProperty.call(set, '_id') && !Object.prototype.hasOwnProperty.call(seed, '_id')) {
+        seed._id = cloneDocument(set._id);
+      }
+      const bridged = bridgeOperators(seed, merged);
       if (Object.keys(bridged).length > 0) applyOperators(seed, bridged, arrayFilters, {});
       doc = seed;
     }

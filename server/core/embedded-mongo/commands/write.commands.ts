@@ -20,11 +20,12 @@ function withId(doc: Document): Document {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new MongoCommandError('TypeMismatch', 'documents to insert must be objects');
   }
-  if (Object.prototype.hasOwnProperty.call(doc, '_id')) {
-    assertValidId(doc);
-    return doc;
-  }
-  return { _id: new ObjectId(), ...doc };
+  if (!Object.prototype.hasOwnProperty.call(doc, '_id')) return { _id: new ObjectId(), ...doc };
+  assertValidId(doc);
+  if (Object.keys(doc)[0] === '_id') return doc;
+  // mongod stores `_id` first; drivers append a generated one at the end.
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
 }
 
 function storeNew(ctx: CommandContext, coll: CollectionStore, doc: Document): void {
