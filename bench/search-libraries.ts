@@ -9,12 +9,13 @@
 import { performance } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
 import FlexSearch from 'flexsearch';
-import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
+import { create, insertMultiple, search as oramaSearch, type AnyOrama } from '@orama/orama';
 import { Client } from 'typesense';
 import { startEmbeddedTypesense } from '../search/embedded/index';
 import { analyzeText } from '../search/embedded/text-analyzer';
 
 interface BenchDoc {
+  [key: string]: string | number;
   id: string;
   title: string;
   description: string;
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   }));
   mini = undefined;
 
-  let flex: FlexSearch.Document<BenchDoc> | undefined;
+  let flex: InstanceType<typeof FlexSearch.Document<BenchDoc>> | undefined;
   rows.push(await measure('FlexSearch 0.8 (forward, suggest)', queries, () => {
     flex = new FlexSearch.Document<BenchDoc>({
       document: { id: 'id', index: ['title', 'description'] },
@@ -169,14 +170,15 @@ async function main(): Promise<void> {
   flex = undefined;
 
   if (!skipOrama) {
-    let orama: ReturnType<typeof create> | undefined;
+    let orama: AnyOrama | undefined;
     rows.push(await measure('Orama 3 (tolerance 1, BM25)', queries, async () => {
-      orama = create({
+      const db: AnyOrama = create({
         schema: { title: 'string', description: 'string', category: 'string', price: 'number' } as const,
         components: { tokenizer: { language: 'english', normalizationCache: new Map(), tokenize: (raw: string) => tokenize(raw) } },
       });
-      await insertMultiple(orama, docs as never[], 2000);
-      return orama;
+      orama = db;
+      await insertMultiple(db, docs as never[], 2000);
+      return db;
     }, async (q) => {
       const result = await oramaSearch(orama!, { term: q, properties: ['title', 'description'], tolerance: 1, limit: 250, boost: { title: 2 } });
       return result.hits.length;

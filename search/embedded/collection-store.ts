@@ -1,0 +1,163 @@
+/**
+ * One collection: its schema, stored documents (in memory only — MongoDB is
+ * the source of truth and the app re-imports at start) and the term index over
+ * its searchable string fields.
+ */
+import { ApiError, badRequest, conflict, notFound } from './api-error';
+import { CollectionSchema, readPath, type DirtyValues, type FieldDefinition } from './schema';
+import { TermIndex, type IndexedEntry } from './term-index';
+
+export type WriteAction = 'create' | 'upsert' | 'update' | 'emplace';
+type Json = Record<string, unknown>;
+
+export class CollectionStore {
+  readonly schema: CollectionSchema;
+  readonly createdAt = Math.floor(Date.now() / 1000);
+  readonly entries = new Map<number, IndexedEntry>();
+  private seqById = new Map<string, number>();
+  private nextSeq = 0;
+  index: TermIndex;
+  /** Searchable fields the current index was built with. */
+  private indexedFields: FieldDefinition[] = [];
+
+  constructor(schema: CollectionSchema) {
+    this.schema = schema;
+    this.index = this.buildIndex();
+  }
+
+  get name(): string {
+    return this.schema.options.name;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  summary(): Json {
+    return { ...this.schema.toJSON(), created_at: this.createdAt, num_documents: this.size, num_memory_shards: 4 };
+  }
+
+  indexedField(name: string): FieldDefinition | undefined {
+    return this.indexedFields.find((field) => field.name === name);
+  }
+
+  private buildIndex(): TermIndex {
+    this.indexedFields = this.schema.searchableFields();
+    const byName = new Map(this.indexedFields.map((field) => [field.name, field]));
+    const index = new TermIndex({
+      fields: this.indexedFields.map((field) => field.name),
+      extract: (doc, field) => flattenText(readPath(doc, field)),
+      tokenize: (text, field) => {
+        const definition = byName.get(field);
+        return definition ? this.schema.tokens(definition, text) : [];
+      },
+    });
+    for (const entry of this.entries.values()) index.add(entry);
+    return index;
+  }
+
+  /** Called after the schema gained or lost searchable fields. */
+  reindex(): void {
+    this.index = this.buildIndex();
+  }
+
+  getDocument(id: string): Json {
+    const seq = this.seqById.get(id);
+    if (seq === undefined) throw notFound(`Could not find a document with id: ${id}`);
+    return this.entries.get(seq)!.doc;
+  }
+
+  hasDocument(id: string): boolean {
+    return this.seqById.has(id);
+  }
+
+  write(input: unknown, action: WriteAction, dirty: DirtyValues): Json {
+    if (!input || typeof input !== 'object' || Array.isArray(input)) throw badRequest('Bad JSON.');
+    const doc = input as Json;
+    if (doc.id !== undefined && typeof doc.id !== 'string') throw badRequest("Document's `id` field should be a string.");
+    let id = doc.id as string | undefined;
+    if (id === '') throw badRequest("The `id` field of the document cannot be empty.");
+    const existingSeq = id === undefined ? undefined : this.seqById.get(id);
+    let merged: Json;
+    switch (action) {
+      case 'create':
+        if (existingSeq !== undefined) throw conflict(`A document with id ${id} already exists.`);
+        merged = doc;
+        break;
+      case 'upsert':
+        merged = doc;
+        break;
+      case 'update':
+        if (id === undefined) throw badRequest('For update, the `id` key must be provided.');
+        if (existingSeq === undefined) throw notFound(`Could not find a document with id: ${id}`);
+        merged = mergeUpdate(this.entries.get(existingSeq)!.doc, doc);
+        break;
+      case 'emplace':
+        merged = existingSeq === undefined ? doc : mergeUpdate(this.entries.get(existingSeq)!.doc, doc);
+        break;
+    }
+    const { doc: validated, newFields } = this.schema.validate(merged, 'full', dirty);
+    if (id === undefined) {
+      do id = String(this.nextSeq++);
+      while (this.seqById.has(id));
+    }
+    const stored: Json = { id, ...validated };
+    stored.id = id;
+    const added = this.materialise(newFields);
+    const seq = existingSeq ?? this.nextSeq++;
+    const previous = this.entries.get(seq);
+    const entry: IndexedEntry = { seq, doc: stored };
+    if (added) {
+      this.entries.set(seq, entry);
+      this.seqById.set(id, seq);
+      this.reindex();
+      return stored;
+    }
+    if (previous) this.index.remove(previous);
+    this.entries.set(seq, entry);
+    this.seqById.set(id, seq);
+    this.index.add(entry);
+    return stored;
+  }
+
+  /** Adds dynamic fields first seen in a document; true when the index must be rebuilt. */
+  private materialise(fields: FieldDefinition[]): boolean {
+    let searchable = false;
+    for (const field of fields) {
+      const existing = this.schema.declared(field.name);
+      if (existing) {
+        if (existing.type !== field.type) throw new ApiError(400, `Field \`${field.name}\` must be ${existing.type.startsWith('int') ? 'an' : 'a'} ${existing.type}.`);
+        continue;
+      }
+      this.schema.addField(field);
+      if (field.index && field.type.startsWith('string')) searchable = true;
+    }
+    return searchable;
+  }
+
+  remove(id: string): Json {
+    const seq = this.seqById.get(id);
+    if (seq === undefined) throw notFound(`Could not find a document with id: ${id}`);
+    const entry = this.entries.get(seq)!;
+    this.index.remove(entry);
+    this.entries.delete(seq);
+    this.seqById.delete(id);
+    return entry.doc;
+  }
+}
+
+function mergeUpdate(existing: Json, patch: Json): Json {
+  const merged: Json = { ...existing };
+  for (const [key, value] of Object.entries(patch)) {
+    // Typesense removes an optional field when an update sets it to null.
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+export function flattenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((item) => typeof item === 'string').join('\n');
+  return undefined;
+}

@@ -1,0 +1,74 @@
+/**
+ * Marks matched tokens in field values and cuts snippets around the first
+ * match, producing both Typesense highlight shapes (nested `highlight` and the
+ * legacy `highlights` array).
+ */
+import type { Token } from './text-analyzer';
+
+/** How a stored term matched: whole-token, or only its first `prefixLength` characters. */
+export interface TermMatch {
+  prefixLength?: number;
+}
+
+export interface HighlightOptions {
+  startTag: string;
+  endTag: string;
+  snippetThreshold: number;
+  affixTokens: number;
+  full: boolean;
+}
+
+export interface FieldHighlight {
+  snippet: string;
+  matched_tokens: string[];
+  value?: string;
+}
+
+interface Mark {
+  start: number;
+  end: number;
+}
+
+function findMarks(tokens: Token[], value: string, match: (term: string) => TermMatch | undefined): Array<Mark & { index: number }> {
+  const marks: Array<Mark & { index: number }> = [];
+  tokens.forEach((token, index) => {
+    const found = match(token.text);
+    if (!found) return;
+    let end = token.end;
+    // Prefix matches mark only the typed part when the source token is plain enough to map character offsets.
+    if (found.prefixLength !== undefined && token.end - token.start === token.text.length && value.slice(token.start, token.end).toLowerCase() === token.text) {
+      end = token.start + Math.min(found.prefixLength, token.text.length);
+    }
+    marks.push({ start: token.start, end, index });
+  });
+  return marks;
+}
+
+function render(value: string, from: number, to: number, marks: Mark[], options: HighlightOptions): string {
+  let out = '';
+  let cursor = from;
+  for (const mark of marks) {
+    if (mark.start < from || mark.end > to) continue;
+    out += value.slice(cursor, mark.start) + options.startTag + value.slice(mark.start, mark.end) + options.endTag;
+    cursor = mark.end;
+  }
+  return out + value.slice(cursor, to);
+}
+
+export function highlightValue(value: string, tokens: Token[], match: (term: string) => TermMatch | undefined, options: HighlightOptions): FieldHighlight | undefined {
+  const marks = findMarks(tokens, value, match);
+  if (marks.length === 0) return undefined;
+  const matched = marks.map((mark) => value.slice(mark.start, mark.end));
+  let snippet: string;
+  if (tokens.length <= options.snippetThreshold) {
+    snippet = render(value, 0, value.length, marks, options);
+  } else {
+    const first = marks[0]!.index;
+    const startToken = Math.max(0, first - options.affixTokens);
+    const endToken = Math.min(tokens.length - 1, first + options.affixTokens);
+    snippet = render(value, tokens[startToken]!.start, tokens[endToken]!.end, marks, options);
+  }
+  const result: FieldHighlight = { matched_tokens: matched, snippet };
+  if (options.full) result.value = render(value, 0, value.length, marks, options);
+  return result;
+}

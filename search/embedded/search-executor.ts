@@ -1,0 +1,536 @@
+/**
+ * Runs one Typesense search against a collection: query analysis per field
+ * locale, synonym alternatives, candidate terms by cost (exact/prefix, then
+ * one and two typos, capped like `max_candidates`), `typo_tokens_threshold`
+ * and `drop_tokens_threshold` fallbacks, the text-match score, `filter_by`,
+ * `sort_by`, facets, pagination and highlights.
+ */
+import { performance } from 'node:perf_hooks';
+import { ApiError, badRequest } from './api-error';
+import type { CollectionStore } from './collection-store';
+import { countFacets, parseFacetRequest } from './facet-counter';
+import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
+import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
+import { isStringType, readPath, type FieldDefinition } from './schema';
+import { parseSortBy, sortHits, type RankedHit } from './sort-order';
+import { expandWithSynonyms, type SynonymItem } from './synonym-store';
+import { analyzeText } from './text-analyzer';
+
+export type SearchParams = Record<string, string | undefined>;
+type Json = Record<string, unknown>;
+
+const MAX_PER_PAGE = 250;
+const MAX_QUERY_TOKENS = 24;
+const WILDCARD_TEXT_MATCH = 100;
+
+interface FieldPlan {
+  field: FieldDefinition;
+  fieldId: number;
+  weight: number;
+  prefix: boolean;
+  numTypos: number;
+  position: number;
+}
+
+/** A candidate index term for one query token. */
+interface Candidate {
+  term: string;
+  token: number;
+  cost: number;
+  /** Matched as a prefix expansion (only searched in fields with `prefix` on). */
+  prefix: boolean;
+}
+
+/**
+ * Per-document match state for one query variant, in flat typed arrays indexed
+ * by MiniSearch short id: a common term touches tens of thousands of documents
+ * and per-document objects made the garbage collector the hottest path.
+ */
+class MatchState {
+  readonly capacity: number;
+  readonly touched: number[] = [];
+  /** cost + 1 per (document, token); 0 = token not matched. */
+  private readonly costs: Int8Array;
+  /** Bit i set when token i matched through a prefix expansion rather than the whole term. */
+  readonly prefixMasks: Int32Array;
+  /** Tokens matched per (document, query_by field). */
+  readonly fieldMasks: Int32Array;
+  private readonly seen: Uint8Array;
+
+  constructor(capacity: number, private readonly tokenCount: number, private readonly fieldCount: number) {
+    this.capacity = capacity;
+    this.costs = new Int8Array(capacity * tokenCount);
+    this.prefixMasks = new Int32Array(capacity);
+    this.fieldMasks = new Int32Array(capacity * fieldCount);
+    this.seen = new Uint8Array(capacity);
+  }
+
+  record(shortId: number, token: number, cost: number, prefix: boolean, field: number): void {
+    if (!this.seen[shortId]) {
+      this.seen[shortId] = 1;
+      this.touched.push(shortId);
+    }
+    const slot = shortId * this.tokenCount + token;
+    const previous = this.costs[slot]! - 1;
+    const bit = 1 << token;
+    if (previous < 0 || previous > cost || (previous === cost && !prefix && (this.prefixMasks[shortId]! & bit) !== 0)) {
+      this.costs[slot] = cost + 1;
+      this.prefixMasks[shortId] = prefix ? this.prefixMasks[shortId]! | bit : this.prefixMasks[shortId]! & ~bit;
+    }
+    this.fieldMasks[shortId * this.fieldCount + field]! |= bit;
+  }
+
+  matchedMask(shortId: number): number {
+    let mask = 0;
+    const base = shortId * this.tokenCount;
+    for (let i = 0; i < this.tokenCount; i += 1) if (this.costs[base + i]! > 0) mask |= 1 << i;
+    return mask;
+  }
+
+  typos(shortId: number): number {
+    let total = 0;
+    const base = shortId * this.tokenCount;
+    for (let i = 0; i < this.tokenCount; i += 1) if (this.costs[base + i]! > 1) total += this.costs[base + i]! - 1;
+    return total;
+  }
+}
+
+interface Variant {
+  plans: FieldPlan[];
+  tokens: string[];
+  candidates: Candidate[];
+}
+
+/** A ranked document with the numbers `text_match_info` is built from for the returned page. */
+interface Hit extends RankedHit {
+  tokensMatched: number;
+  tokenCount: number;
+  typoPrefix: number;
+  bestWeight: number;
+  fieldsMatched: number;
+  exact: number;
+}
+
+function textMatchInfo(hit: Hit): Json {
+  if (hit.tokenCount === 0) {
+    return { best_field_score: '0', best_field_weight: 0, fields_matched: 0, num_tokens_dropped: 0, score: String(hit.textMatch), tokens_matched: 0, typo_prefix_score: 255 };
+  }
+  return {
+    best_field_score: String(hit.tokensMatched * 2 ** 24 + (127 - hit.typoPrefix) * 2 ** 16 + hit.exact * 2 ** 8),
+    best_field_weight: hit.bestWeight,
+    fields_matched: hit.fieldsMatched,
+    num_tokens_dropped: hit.tokenCount - hit.tokensMatched,
+    score: String(hit.textMatch),
+    tokens_matched: hit.tokensMatched,
+    typo_prefix_score: hit.typoPrefix,
+  };
+}
+
+function toInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw badRequest(`Parameter \`${name}\` must be an unsigned integer.`);
+  return number;
+}
+
+function toBoolList(value: string | undefined, count: number, fallback: boolean): boolean[] {
+  if (value === undefined || value === '') return new Array<boolean>(count).fill(fallback);
+  const parts = value.split(',').map((part) => part.trim() === 'true');
+  return Array.from({ length: count }, (_, i) => parts[i] ?? parts[parts.length - 1]!);
+}
+
+function toIntList(value: string | undefined, count: number, fallback: number, name: string): number[] {
+  if (value === undefined || value === '') return new Array<number>(count).fill(fallback);
+  const parts = value.split(',').map((part) => toInt(part.trim(), fallback, name));
+  return Array.from({ length: count }, (_, i) => parts[i] ?? parts[parts.length - 1]!);
+}
+
+function popcount(mask: number): number {
+  let count = 0;
+  for (let bits = mask; bits !== 0; bits &= bits - 1) count += 1;
+  return count;
+}
+
+function listParam(value: string | undefined): string[] {
+  return value ? value.split(',').map((part) => part.trim()).filter(Boolean) : [];
+}
+
+/** Splits `q` into plain text and `-excluded` words; quotes are dropped (phrases match as their words). */
+function parseQuery(q: string): { text: string; excluded: string[] } {
+  const excluded: string[] = [];
+  const kept: string[] = [];
+  for (const word of q.replace(/"/g, ' ').split(/\s+/)) {
+    if (word.length > 1 && word.startsWith('-')) excluded.push(word.slice(1));
+    else if (word !== '') kept.push(word);
+  }
+  return { text: kept.join(' '), excluded };
+}
+
+export class SearchExecutor {
+  private readonly store: CollectionStore;
+  private readonly params: SearchParams;
+  private readonly synonyms: SynonymItem[];
+  private filter: FilterPredicate | undefined;
+  private filterCache = new Map<number, boolean>();
+
+  constructor(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[]) {
+    this.store = store;
+    this.params = params;
+    this.synonyms = synonyms;
+  }
+
+  private passes(seq: number, doc: Json): boolean {
+    if (!this.filter) return true;
+    let result = this.filterCache.get(seq);
+    if (result === undefined) {
+      result = this.filter(doc);
+      this.filterCache.set(seq, result);
+    }
+    return result;
+  }
+
+  run(requestedName: string): Json {
+    const started = performance.now();
+    const params = this.params;
+    const schema = this.store.schema;
+    if (params.q === undefined) throw badRequest('Parameter `q` is required.');
+    const q = params.q;
+    const wildcard = q.trim() === '*' || q.trim() === '';
+    const perPage = params.limit !== undefined ? toInt(params.limit, 10, 'limit') : toInt(params.per_page, 10, 'per_page');
+    if (perPage > MAX_PER_PAGE) throw new ApiError(422, `Only upto ${MAX_PER_PAGE} hits can be fetched per page.`);
+    const page = toInt(params.page, 1, 'page');
+    const offset = params.offset !== undefined ? toInt(params.offset, 0, 'offset') : (Math.max(page, 1) - 1) * perPage;
+
+    if (params.filter_by && params.filter_by.trim() !== '') {
+      try {
+        this.filter = compileFilter(parseFilterBy(params.filter_by, schema));
+      } catch (error) {
+        if (error instanceof FilterError) throw new ApiError(error.status, error.message);
+        throw error;
+      }
+    }
+
+    const plans = this.planFields(wildcard);
+    let hits: Hit[];
+    let matchers = new Map<string, Map<string, TermMatch>>();
+    if (wildcard) {
+      hits = [];
+      for (const entry of this.store.entries.values()) {
+        if (this.passes(entry.seq, entry.doc)) hits.push({ seq: entry.seq, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
+      }
+    } else {
+      ({ hits, matchers } = this.textSearch(q, plans));
+    }
+
+    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard));
+    const startTag = params.highlight_start_tag ?? '<mark>';
+    const endTag = params.highlight_end_tag ?? '</mark>';
+    const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
+    const facetRequest = parseFacetRequest({ facet_by: params.facet_by, max_facet_values: params.max_facet_values, facet_query: params.facet_query, startTag, endTag }, schema, analyze);
+    const facetCounts = facetRequest ? countFacets(facetRequest, hits.map((hit) => hit.doc), analyze) : [];
+
+    const sorted = sortHits(hits, sortKeys);
+    const pageHits = sorted.slice(offset, offset + perPage);
+    const highlightOptions = this.highlightSettings(plans, startTag, endTag);
+    const include = listParam(params.include_fields);
+    const exclude = listParam(params.exclude_fields);
+
+    const response: Json = {
+      facet_counts: facetCounts,
+      found: hits.length,
+      hits: pageHits.map((hit) => {
+        const { highlight, highlights } = this.highlight(hit.doc, matchers, highlightOptions);
+        return {
+          document: projectDocument(hit.doc, include, exclude),
+          highlight,
+          highlights,
+          text_match: hit.textMatch,
+          text_match_info: textMatchInfo(hit),
+        };
+      }),
+      out_of: this.store.size,
+      page: params.offset !== undefined ? Math.floor(offset / Math.max(perPage, 1)) + 1 : Math.max(page, 1),
+      request_params: { collection_name: requestedName, first_q: q, per_page: perPage, q },
+      search_cutoff: false,
+      search_time_ms: Math.round(performance.now() - started),
+    };
+    return response;
+  }
+
+  private planFields(wildcard: boolean): FieldPlan[] {
+    const names = listParam(this.params.query_by);
+    if (names.length === 0) {
+      if (wildcard) return [];
+      throw badRequest('No search fields specified for the query.');
+    }
+    const weights = this.params.query_by_weights ? this.params.query_by_weights.split(',').map((w) => Number(w.trim())) : undefined;
+    if (weights && (weights.length !== names.length || weights.some((w) => !Number.isFinite(w) || w < 0))) {
+      throw badRequest('Number of weights in `query_by_weights` does not match number of `query_by` fields.');
+    }
+    const prefixes = toBoolList(this.params.prefix, names.length, true);
+    const typos = toIntList(this.params.num_typos, names.length, 2, 'num_typos');
+    return names.map((name, position) => {
+      const declared = this.store.schema.declared(name);
+      if (!declared) throw new ApiError(404, `Could not find a field named \`${name}\` in the schema.`);
+      if (!isStringType(declared.type)) throw badRequest(`Field \`${name}\` should be a string or a string array.`);
+      if (!declared.index) throw badRequest(`Field \`${name}\` is marked as a non-indexed field in the schema.`);
+      const fieldId = this.store.index.fieldIdOf(name);
+      return {
+        field: declared,
+        fieldId: fieldId ?? -1,
+        // Without explicit weights earlier fields win, as Typesense orders query_by by priority.
+        weight: Math.min(127, Math.round(weights ? weights[position]! : Math.max(15 - position, 1))),
+        prefix: prefixes[position]!,
+        numTypos: Math.min(2, typos[position]!),
+        position,
+      };
+    });
+  }
+
+  private textSearch(q: string, plans: FieldPlan[]): { hits: Hit[]; matchers: Map<string, Map<string, TermMatch>> } {
+    const { text, excluded } = parseQuery(q);
+    const groups = new Map<string, FieldPlan[]>();
+    for (const plan of plans) {
+      const key = `${plan.field.locale}|${JSON.stringify(this.store.schema.analyzerOptions(plan.field))}`;
+      groups.set(key, [...(groups.get(key) ?? []), plan]);
+    }
+    const best = new Map<number, Hit>();
+    const matchers = new Map<string, Map<string, TermMatch>>();
+    const excludedSeqs = new Set<number>();
+    for (const group of groups.values()) {
+      const field = group[0]!.field;
+      const analyze = (value: string): string[] => this.store.schema.tokens(field, value).slice(0, MAX_QUERY_TOKENS);
+      const base = analyze(text);
+      for (const word of excluded) {
+        for (const term of analyze(word)) {
+          const postings = this.store.index.postings(term);
+          if (!postings) continue;
+          for (const plan of group) for (const shortId of postings.get(plan.fieldId)?.keys() ?? []) {
+            const seq = this.store.index.seqOf(shortId);
+            if (seq !== undefined) excludedSeqs.add(seq);
+          }
+        }
+      }
+      if (base.length === 0) continue;
+      const alternatives = [base, ...expandWithSynonyms(base, this.synonyms, analyze)];
+      const matcher = new Map<string, TermMatch>();
+      for (const tokens of alternatives) {
+        const variant: Variant = { plans: group, tokens, candidates: [] };
+        for (const hit of this.matchVariant(variant)) {
+          const current = best.get(hit.seq);
+          if (!current || current.textMatch < hit.textMatch) best.set(hit.seq, hit);
+        }
+        for (const candidate of variant.candidates) {
+          if (!matcher.has(candidate.term) || !candidate.prefix) {
+            matcher.set(candidate.term, candidate.prefix ? { prefixLength: tokens[candidate.token]!.length } : {});
+          }
+        }
+      }
+      for (const plan of group) matchers.set(plan.field.name, matcher);
+    }
+    const hits = [...best.values()].filter((hit) => !excludedSeqs.has(hit.seq));
+    return { hits, matchers };
+  }
+
+  /** Candidate terms for a token at one cost level, capped like Typesense's `max_candidates`. */
+  private candidatesAt(token: string, index: number, last: boolean, cost: number, variant: Variant): Candidate[] {
+    const termIndex = this.store.index;
+    const maxCandidates = this.params.exhaustive_search === 'true' ? Infinity : toInt(this.params.max_candidates, 4, 'max_candidates');
+    if (cost === 0) {
+      const out: Candidate[] = [];
+      if (termIndex.postings(token)) out.push({ term: token, token: index, cost: 0, prefix: false });
+      if (last && variant.plans.some((plan) => plan.prefix)) {
+        for (const { term } of termIndex.termsWithPrefix(token, maxCandidates)) out.push({ term, token: index, cost: 0, prefix: true });
+      }
+      return out;
+    }
+    const minLen1 = toInt(this.params.min_len_1typo, 4, 'min_len_1typo');
+    const minLen2 = toInt(this.params.min_len_2typo, 7, 'min_len_2typo');
+    const allowed = Math.max(...variant.plans.map((plan) => plan.numTypos));
+    const length = [...token].length;
+    if (cost > allowed || length < (cost === 1 ? minLen1 : minLen2)) return [];
+    return termIndex
+      .termsWithin(token, cost)
+      .filter((found) => found.distance === cost)
+      .slice(0, maxCandidates)
+      .map((found) => ({ term: found.term, token: index, cost, prefix: false }));
+  }
+
+  private matchVariant(variant: Variant): Hit[] {
+    const { tokens, plans } = variant;
+    const n = tokens.length;
+    const index = this.store.index;
+    const state = new MatchState(index.shortIdCapacity(), n, plans.length);
+    const typoThreshold = this.params.exhaustive_search === 'true' ? Infinity : toInt(this.params.typo_tokens_threshold, 1, 'typo_tokens_threshold');
+    const dropThreshold = toInt(this.params.drop_tokens_threshold, 1, 'drop_tokens_threshold');
+    const fullMask = n >= 31 ? -1 : (1 << n) - 1;
+    const maxCost = Math.max(0, ...plans.map((plan) => plan.numTypos));
+    const passesShort = (shortId: number): boolean => {
+      const seq = index.seqOf(shortId);
+      return seq !== undefined && this.passes(seq, this.store.entries.get(seq)!.doc);
+    };
+    let fullCount = 0;
+    for (let cost = 0; cost <= maxCost; cost += 1) {
+      if (cost > 0 && fullCount >= typoThreshold) break;
+      for (let t = 0; t < n; t += 1) {
+        for (const candidate of this.candidatesAt(tokens[t]!, t, t === n - 1, cost, variant)) {
+          variant.candidates.push(candidate);
+          const postings = index.postings(candidate.term);
+          if (!postings) continue;
+          plans.forEach((plan, planIndex) => {
+            if (plan.fieldId < 0 || (candidate.prefix && !plan.prefix) || cost > plan.numTypos) return;
+            const docs = postings.get(plan.fieldId);
+            if (docs) for (const shortId of docs.keys()) state.record(shortId, t, cost, candidate.prefix, planIndex);
+          });
+        }
+      }
+      fullCount = 0;
+      for (const shortId of state.touched) if (state.matchedMask(shortId) === fullMask && passesShort(shortId)) fullCount += 1;
+    }
+
+    // Accepted token subsets: all tokens, then progressively dropping from the right, then from the left.
+    const accepted: number[] = [fullMask];
+    if (fullCount < dropThreshold && n > 1) {
+      for (let keep = n - 1; keep >= 1; keep -= 1) accepted.push((1 << keep) - 1);
+      for (let skip = 1; skip < n; skip += 1) accepted.push(fullMask & ~((1 << skip) - 1));
+    }
+    const hits: Hit[] = [];
+    const taken = new Uint8Array(state.capacity);
+    for (const required of accepted) {
+      if (required !== fullMask && hits.length >= dropThreshold) break;
+      for (const shortId of state.touched) {
+        if (taken[shortId]) continue;
+        const matchedMask = state.matchedMask(shortId);
+        if ((matchedMask & required) !== required) continue;
+        const seq = index.seqOf(shortId);
+        if (seq === undefined) continue;
+        const entry = this.store.entries.get(seq)!;
+        if (!this.passes(seq, entry.doc)) continue;
+        taken[shortId] = 1;
+        hits.push(this.score(seq, entry.doc, shortId, state, matchedMask, variant));
+      }
+    }
+    return hits;
+  }
+
+  private score(seq: number, doc: Json, shortId: number, state: MatchState, matchedMask: number, variant: Variant): Hit {
+    const { plans, tokens } = variant;
+    const n = tokens.length;
+    const tokensMatched = popcount(matchedMask);
+    const typos = state.typos(shortId);
+    const prefixCount = popcount(state.prefixMasks[shortId]! & matchedMask);
+    // Typos weigh twice a prefix completion, so "lap" ranks "lap" > "laptop" > "lep".
+    const typoPrefix = Math.min(127, typos * 2 + prefixCount);
+    let bestTokens = 0;
+    let bestWeight = 0;
+    let bestPlan: FieldPlan | undefined;
+    let fieldsMatched = 0;
+    for (let planIndex = 0; planIndex < plans.length; planIndex += 1) {
+      const mask = state.fieldMasks[shortId * plans.length + planIndex]!;
+      if (mask === 0) continue;
+      const plan = plans[planIndex]!;
+      fieldsMatched += 1;
+      const count = popcount(mask);
+      if (count > bestTokens || (count === bestTokens && plan.weight > bestWeight)) {
+        bestTokens = count;
+        bestWeight = plan.weight;
+        bestPlan = plan;
+      }
+    }
+    let exact = 0;
+    if (bestPlan && typos === 0 && prefixCount === 0 && bestTokens === n && this.params.prioritize_exact_match !== 'false') {
+      if (this.store.index.fieldLength(shortId, bestPlan.fieldId) === n) exact = 1;
+    }
+    const typoScore = 127 - typoPrefix;
+    const textMatch =
+      tokensMatched * 2 ** 48 +
+      typoScore * 2 ** 41 +
+      Math.min(bestTokens, 31) * 2 ** 36 +
+      exact * 2 ** 35 +
+      bestWeight * 2 ** 28 +
+      Math.min(fieldsMatched, 15) * 2 ** 24;
+    return { seq, doc, textMatch, tokensMatched, tokenCount: n, typoPrefix, bestWeight, fieldsMatched, exact };
+  }
+
+  private highlightSettings(plans: FieldPlan[], startTag: string, endTag: string): { fields: FieldDefinition[]; full: Set<string>; options: Omit<HighlightOptions, 'full'> } {
+    const requested = this.params.highlight_fields !== undefined ? listParam(this.params.highlight_fields) : plans.map((plan) => plan.field.name);
+    const fields = requested
+      .map((name) => this.store.schema.declared(name))
+      .filter((field): field is FieldDefinition => field !== undefined && isStringType(field.type));
+    const full = new Set(listParam(this.params.highlight_full_fields));
+    return {
+      fields,
+      full,
+      options: {
+        startTag,
+        endTag,
+        snippetThreshold: toInt(this.params.snippet_threshold, 30, 'snippet_threshold'),
+        affixTokens: toInt(this.params.highlight_affix_num_tokens, 4, 'highlight_affix_num_tokens'),
+      },
+    };
+  }
+
+  private highlight(doc: Json, matchers: Map<string, Map<string, TermMatch>>, settings: ReturnType<SearchExecutor['highlightSettings']>): { highlight: Json; highlights: Json[] } {
+    const highlight: Json = {};
+    const highlights: Json[] = [];
+    if (matchers.size === 0) return { highlight, highlights };
+    const fallback = new Map<string, TermMatch>();
+    for (const matcher of matchers.values()) for (const [term, match] of matcher) if (!fallback.has(term)) fallback.set(term, match);
+    for (const field of settings.fields) {
+      const value = readPath(doc, field.name);
+      const matcher = matchers.get(field.name) ?? fallback;
+      const match = (term: string): TermMatch | undefined => matcher.get(term);
+      const options: HighlightOptions = { ...settings.options, full: settings.full.has(field.name) };
+      const analyze = (text: string) => analyzeText(text, field.locale, this.store.schema.analyzerOptions(field));
+      if (typeof value === 'string') {
+        const result = highlightValue(value, analyze(value), match, options);
+        if (!result) continue;
+        highlight[field.name] = result;
+        highlights.push({ field: field.name, ...result });
+      } else if (Array.isArray(value)) {
+        const perElement: Array<FieldHighlight | undefined> = value.map((item) => (typeof item === 'string' ? highlightValue(item, analyze(item), match, options) : undefined));
+        if (!perElement.some(Boolean)) continue;
+        highlight[field.name] = perElement.map((result, i) => result ?? { matched_tokens: [], snippet: String(value[i]) });
+        const indices = perElement.flatMap((result, i) => (result ? [i] : []));
+        highlights.push({
+          field: field.name,
+          indices,
+          matched_tokens: indices.map((i) => perElement[i]!.matched_tokens),
+          snippets: indices.map((i) => perElement[i]!.snippet),
+          ...(options.full ? { values: indices.map((i) => perElement[i]!.value) } : {}),
+        });
+      }
+    }
+    return { highlight, highlights };
+  }
+}
+
+function wrapFilterErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof FilterError) throw new ApiError(error.status, error.message);
+    throw error;
+  }
+}
+
+/** Applies `include_fields`/`exclude_fields` (top-level names or `a.b` paths). */
+export function projectDocument(doc: Json, include: string[], exclude: string[]): Json {
+  let out: Json;
+  if (include.length > 0) {
+    out = {};
+    for (const name of include) {
+      if (name in doc) out[name] = doc[name];
+      else {
+        const value = readPath(doc, name);
+        if (value !== undefined) out[name] = value;
+      }
+    }
+  } else out = { ...doc };
+  for (const name of exclude) delete out[name];
+  return out;
+}
+
+export function runSearch(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[], requestedName: string): Json {
+  return new SearchExecutor(store, params, synonyms).run(requestedName);
+}
