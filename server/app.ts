@@ -3,10 +3,12 @@ import helmet from 'helmet';
 import type { Config } from './core/config';
 import type { Store } from './core/db';
 import { errorHandler, notFoundHandler } from './core/error-handler';
+import { csrfProtection } from './core/csrf';
 import { localeMiddleware } from './core/i18n';
 import type { Logger } from './core/logger';
 import { publicDir, viewsDir } from './core/paths';
 import { requestLogger } from './core/request-context';
+import { absoluteSessionTimeout, sessionMiddleware } from './core/session';
 import type { Features } from './features';
 import { createHealthFeature } from './health';
 import { createHomeFeature } from './home';
@@ -18,6 +20,7 @@ export interface AppDeps {
   store: Store;
   search: SearchEngine;
   features: Features;
+  sessionSecret: string;
 }
 
 /** Builds the Express application; never listens or connects (main.ts does). */
@@ -54,6 +57,12 @@ export function createApp(deps: AppDeps): Express {
     res.locals.requestId = req.id;
     next();
   });
+  app.use(sessionMiddleware({ config: deps.config, connection: deps.store.connection, secret: deps.sessionSecret }));
+  app.use(absoluteSessionTimeout(deps.config));
+  app.use(csrfProtection);
+  const { accounts, audit, mail, organisations } = deps.features;
+  const accountsWeb = accounts.web();
+  app.use(accountsWeb.middleware);
 
   const { taxonomy } = deps.features;
   const health = createHealthFeature([
@@ -65,6 +74,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(health.router);
   app.use(home.router);
   app.use(taxonomy.router);
+  app.use(accountsWeb.router);
+  app.use(organisations.router);
+  app.use(audit.router);
+  app.use(mail.router);
 
   app.use(notFoundHandler);
   app.use(errorHandler);

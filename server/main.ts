@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     config.jobsMode === 'inline' ? createScheduler({ connection: platform.store.connection, features: platform.features, logger }) : undefined;
   await scheduler?.start();
 
-  const app = createApp({ config, logger, store: platform.store, search: platform.search, features: platform.features });
+  const app = createApp({ config, logger, store: platform.store, search: platform.search, features: platform.features, sessionSecret: platform.sessionSecret });
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

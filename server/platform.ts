@@ -1,14 +1,19 @@
 import type { Config } from './core/config';
 import { openStore, type Store } from './core/db';
 import type { Logger } from './core/logger';
+import { ensureSessionStore } from './core/session';
+import { resolveSessionSecret } from './core/session-secret';
 import { createFeatures, type Features } from './features';
 import { openSearch, type OpenSearchOptions, type SearchEngine } from '../search/search-client';
+import { seedDemoAccounts } from '../seeds/demo-accounts.seed';
 import { seedTaxonomy } from '../seeds/taxonomy.seed';
 
 export interface Platform {
   store: Store;
   search: SearchEngine;
   features: Features;
+  /** SESSION_SECRET, or the generated one kept under DATA_DIR outside production. */
+  sessionSecret: string;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export interface Platform {
  * by the web server, the job worker, the CLIs and the tests.
  */
 export async function openPlatform(config: Config, logger: Logger, searchOptions?: OpenSearchOptions): Promise<Platform> {
+  const sessionSecret = await resolveSessionSecret(config);
   const store = await openStore(config, logger);
   let search: SearchEngine;
   try {
@@ -26,7 +32,8 @@ export async function openPlatform(config: Config, logger: Logger, searchOptions
     await store.close();
     throw error;
   }
-  const features = createFeatures({ store, search, logger });
+  const features = createFeatures({ config, store, search, logger });
+  await ensureSessionStore(store.connection);
   try {
     await features.indexer.ensureCollections();
   } catch (error) {
@@ -35,10 +42,16 @@ export async function openPlatform(config: Config, logger: Logger, searchOptions
   }
   const seeded = await seedTaxonomy(features.taxonomy.service);
   if (seeded.inserted) logger.info(seeded, 'industry taxonomy loaded');
+  // Demo people only on a development machine's built-in store, never against a real database.
+  if (store.mode === 'embedded' && config.env === 'development') {
+    const demo = await seedDemoAccounts(features);
+    if (demo.created) logger.info(demo, 'demo accounts created (see README, "Demo accounts")');
+  }
   return {
     store,
     search,
     features,
+    sessionSecret,
     async close() {
       await store.close();
       await search.close();

@@ -31,6 +31,11 @@ const envSchema = z.object({
   TYPESENSE_API_KEY: optionalString,
   EMBEDDED_TYPESENSE_PORT: port.optional(),
   JOBS_MODE: z.enum(['inline', 'off']).default('inline'),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  MAIL_FROM: z.string().trim().min(3).default('融通平台 <no-reply@rongtong.localhost>'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -51,6 +56,14 @@ export interface Config {
   typesense: { nodes: TypesenseNode[] | undefined; apiKey: string | undefined; embeddedPort: number };
   /** `inline`: the web process also runs background jobs; `off`: a separate `npm run worker` does. */
   jobsMode: Env['JOBS_MODE'];
+  session: {
+    /** Unset outside production: the platform keeps a generated one under DATA_DIR (see server/core/session-secret.ts). */
+    secret: string | undefined;
+    idleTimeoutMinutes: number;
+    absoluteTimeoutHours: number;
+  };
+  /** Without `smtpUrl` messages are only captured in the outbox collection. */
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 export class ConfigError extends Error {
@@ -81,6 +94,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `${env.TYPESENSE_URL ? 'TYPESENSE_API_KEY' : 'TYPESENSE_URL'}: required when ${env.TYPESENSE_URL ? 'TYPESENSE_URL' : 'TYPESENSE_API_KEY'} is set`,
     ]);
   }
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET: required in production (at least 32 random characters)']);
+  }
   const config: Config = {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL },
@@ -94,6 +110,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       embeddedPort: env.EMBEDDED_TYPESENSE_PORT ?? 0,
     },
     jobsMode: env.JOBS_MODE,
+    session: {
+      secret: env.SESSION_SECRET,
+      idleTimeoutMinutes: env.SESSION_IDLE_TIMEOUT_MINUTES,
+      absoluteTimeoutHours: env.SESSION_ABSOLUTE_TIMEOUT_HOURS,
+    },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
   };
   return deepFreeze(config);
 }

@@ -28,7 +28,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   const dataDir = await makeTempDir('test');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env });
   const platform = await openPlatform(config, silentLogger, { connectionTimeoutSeconds: 2 });
-  const app = createApp({ config, logger: silentLogger, store: platform.store, search: platform.search, features: platform.features });
+  const app = createApp({ config, logger: silentLogger, store: platform.store, search: platform.search, features: platform.features, sessionSecret: platform.sessionSecret });
   return {
     app,
     config,

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import type { Express } from 'express';
+import { anonymousAgent, createRoleCast, signInAs, type SignedIn } from './support/agents';
+import { startTestPlatform, type TestPlatform } from './support/platform';
+
+type Who = 'anonymous' | 'org-member' | 'org-admin' | 'organiser' | 'platform-admin';
+const EVERYONE: Who[] = ['anonymous', 'org-member', 'org-admin', 'organiser', 'platform-admin'];
+const SIGNED_IN: Who[] = ['org-member', 'org-admin', 'organiser', 'platform-admin'];
+
+interface RouteCase {
+  method: 'GET' | 'POST';
+  /** As registered on the router. */
+  route: string;
+  /** What is requested (parameters filled in). */
+  path: string;
+  /** Who gets past the guard, and the status they get for this (mostly empty) request. */
+  allowed: Who[];
+  status: number;
+  /** Where the answer depends on the person rather than the role's access. */
+  statusFor?: Partial<Record<Who, number>>;
+}
+
+const FAKE_TOKEN = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const NO_SUCH_ID = '0123456789abcdef01234567';
+
+/**
+ * Every route of the app with who may use it. The first test fails when a
+ * route is added without a row here, so a new route cannot skip this matrix.
+ */
+const ROUTES: RouteCase[] = [
+  { method: 'GET', route: '/healthz', path: '/healthz', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/', path: '/', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/locale/:locale', path: '/locale/zh', allowed: EVERYONE, status: 303 },
+  { method: 'GET', route: '/industries', path: '/industries', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/industries/:code', path: '/industries/aerospace', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/api/industries', path: '/api/industries', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/register', path: '/register', allowed: EVERYONE, status: 200 },
+  { method: 'POST', route: '/register', path: '/register', allowed: EVERYONE, status: 422 },
+  { method: 'GET', route: '/register/done', path: '/register/done', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/verify-email/:token', path: `/verify-email/${FAKE_TOKEN}`, allowed: EVERYONE, status: 410 },
+  { method: 'POST', route: '/verify-email/:token', path: `/verify-email/${FAKE_TOKEN}`, allowed: EVERYONE, status: 410 },
+  { method: 'POST', route: '/verify-email', path: '/verify-email', allowed: EVERYONE, status: 422 },
+  { method: 'GET', route: '/login', path: '/login', allowed: EVERYONE, status: 200 },
+  { method: 'POST', route: '/login', path: '/login', allowed: EVERYONE, status: 422 },
+  { method: 'GET', route: '/login/two-factor', path: '/login/two-factor', allowed: EVERYONE, status: 303 },
+  { method: 'POST', route: '/login/two-factor', path: '/login/two-factor', allowed: EVERYONE, status: 303 },
+  { method: 'GET', route: '/password/forgot', path: '/password/forgot', allowed: EVERYONE, status: 200 },
+  { method: 'POST', route: '/password/forgot', path: '/password/forgot', allowed: EVERYONE, status: 422 },
+  { method: 'GET', route: '/password/forgot/sent', path: '/password/forgot/sent', allowed: EVERYONE, status: 200 },
+  { method: 'GET', route: '/password/reset/:token', path: `/password/reset/${FAKE_TOKEN}`, allowed: EVERYONE, status: 410 },
+  { method: 'POST', route: '/password/reset/:token', path: `/password/reset/${FAKE_TOKEN}`, allowed: EVERYONE, status: 422 },
+  { method: 'GET', route: '/invitations/:token', path: `/invitations/${FAKE_TOKEN}`, allowed: EVERYONE, status: 410 },
+  { method: 'POST', route: '/invitations/:token', path: `/invitations/${FAKE_TOKEN}`, allowed: EVERYONE, status: 410 },
+  { method: 'GET', route: '/organisation', path: '/organisation', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },
+  { method: 'GET', route: '/organisation/members', path: '/organisation/members', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },
+  { method: 'POST', route: '/organisation/members/invitations', path: '/organisation/members/invitations', allowed: ['org-admin'], status: 422 },
+  { method: 'GET', route: '/account', path: '/account', allowed: SIGNED_IN, status: 200 },
+  { method: 'POST', route: '/account/profile', path: '/account/profile', allowed: SIGNED_IN, status: 422 },
+  { method: 'POST', route: '/account/password', path: '/account/password', allowed: SIGNED_IN, status: 422 },
+  { method: 'GET', route: '/account/two-factor', path: '/account/two-factor', allowed: SIGNED_IN, status: 200 },
+  // Organisers and admins are already enrolled: a second enrolment is a conflict.
+  { method: 'POST', route: '/account/two-factor', path: '/account/two-factor', allowed: SIGNED_IN, status: 422, statusFor: { organiser: 409, 'platform-admin': 409 } },
+  { method: 'GET', route: '/account/two-factor/recovery-codes', path: '/account/two-factor/recovery-codes', allowed: SIGNED_IN, status: 303 },
+  { method: 'POST', route: '/account/two-factor/recovery-codes', path: '/account/two-factor/recovery-codes', allowed: SIGNED_IN, status: 422 },
+  { method: 'POST', route: '/account/two-factor/disable', path: '/account/two-factor/disable', allowed: SIGNED_IN, status: 422 },
+  { method: 'GET', route: '/admin/organisers', path: '/admin/organisers', allowed: ['platform-admin'], status: 200 },
+  { method: 'POST', route: '/admin/organisers', path: '/admin/organisers', allowed: ['platform-admin'], status: 422 },
+  { method: 'POST', route: '/admin/organisers/:userId/revoke', path: `/admin/organisers/${NO_SUCH_ID}/revoke`, allowed: ['platform-admin'], status: 404 },
+  { method: 'GET', route: '/admin/lockouts', path: '/admin/lockouts', allowed: ['platform-admin'], status: 200 },
+  { method: 'POST', route: '/admin/lockouts/unlock', path: '/admin/lockouts/unlock', allowed: ['platform-admin'], status: 422 },
+  { method: 'GET', route: '/admin/audit', path: '/admin/audit', allowed: ['platform-admin'], status: 200 },
+  { method: 'GET', route: '/admin/outbox', path: '/admin/outbox', allowed: ['platform-admin'], status: 200 },
+  { method: 'GET', route: '/admin/outbox/:id', path: `/admin/outbox/${NO_SUCH_ID}`, allowed: ['platform-admin'], status: 404 },
+  // Last: it ends the session.
+  { method: 'POST', route: '/logout', path: '/logout', allowed: EVERYONE, status: 303 },
+];
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every (method, path) registered on the app, read from Express 5's router stack. */
+function registeredRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found.sort();
+}
+
+describe('authorisation: every route for every role', () => {
+  let test: TestPlatform;
+  const agents = new Map<Who, SignedIn>();
+
+  before(async function () {
+    this.timeout(120_000);
+    test = await startTestPlatform();
+    const cast = await createRoleCast(test.platform);
+    agents.set('anonymous', await anonymousAgent(test.app));
+    for (const role of SIGNED_IN) agents.set(role, await signInAs(test.app, cast[role as Exclude<Who, 'anonymous'>]));
+  });
+
+  after(async () => {
+    await test?.close();
+  });
+
+  it('has a row for every registered route and no row for a route that does not exist', () => {
+    const table = ROUTES.map((row) => `${row.method} ${row.route}`).sort();
+    assert.deepEqual(registeredRoutes(test.app), table);
+  });
+
+  for (const who of EVERYONE) {
+    it(`answers ${who} as the table says on every route`, async function () {
+      this.timeout(120_000);
+      const signedIn = agents.get(who)!;
+      const failures: string[] = [];
+      for (const row of ROUTES) {
+        const expected = row.allowed.includes(who) ? (row.statusFor?.[who] ?? row.status) : who === 'anonymous' ? 401 : 403;
+        const response = row.method === 'GET' ? await signedIn.agent.get(row.path) : await signedIn.post(row.path, {});
+        if (response.status !== expected) failures.push(`${row.method} ${row.path}: expected ${expected}, got ${response.status}`);
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  it('answers API clients with JSON 401/403 codes', async () => {
+    const anonymous = await anonymousAgent(test.app);
+    const denied = await anonymous.agent.get('/admin/audit').set('Accept', 'application/json').expect(401);
+    assert.equal(denied.body.error.code, 'unauthenticated');
+  });
+});
