@@ -211,6 +211,21 @@ describe('embedded-mongo file storage', () => {
     assert.equal(model.dbs.get('app')?.get('c')?.docs.size, 200);
   });
 
+  it('gives commits made across microtask checkpoints of one event-loop turn a single flush', async () => {
+    const dir = tempDir();
+    const { storage } = await openStore(dir);
+    // Like commits from several connections whose data events arrive together:
+    // each event callback is followed by a microtask checkpoint.
+    const commits: Promise<void>[] = [];
+    for (let i = 0; i < 5; i++) {
+      commits.push(storage.commit([put(i, { n: i })]));
+      await Promise.resolve();
+    }
+    await Promise.all(commits);
+    assert.deepEqual({ commits: storage.stats().commits, fsyncs: storage.stats().fsyncs }, { commits: 5, fsyncs: 1 });
+    await storage.close();
+  });
+
   it('makes each commit atomic on replay', async () => {
     const dir = tempDir();
     const { storage } = await openStore(dir);

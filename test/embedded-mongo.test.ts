@@ -269,6 +269,31 @@ describe('embedded MongoDB server (official driver conformance)', function () {
       assert.equal(Number(more.cursor.id), 0);
     });
 
+    it('finds by _id with a projection, $eq, a one-element $in and numeric equality across types', async () => {
+      const coll = db.collection<Loose>('byId');
+      await coll.insertMany([{ _id: 1, a: 1, b: 2 }, { _id: 'one', a: 3 }]);
+      assert.deepEqual(await coll.findOne({ _id: new BSON.Double(1) }, { projection: { b: 0 } }), { _id: 1, a: 1 });
+      assert.deepEqual(await coll.findOne({ _id: Long.fromNumber(1) }), { _id: 1, a: 1, b: 2 });
+      assert.deepEqual(await coll.findOne({ _id: { $eq: 'one' } }), { _id: 'one', a: 3 });
+      assert.deepEqual(await coll.find({ _id: { $in: [1] } }).toArray(), [{ _id: 1, a: 1, b: 2 }]);
+      assert.equal(await coll.findOne({ _id: 'missing' }), null);
+      const empty = await db.command({ find: 'byId', filter: { _id: 1 }, batchSize: 0 });
+      assert.deepEqual(empty.cursor.firstBatch, []);
+      assert.notEqual(Number(empty.cursor.id), 0);
+    });
+
+    it('returns the same page from a limited sort as from sorting everything, ties in insertion order', async () => {
+      const coll = db.collection<Loose>('ties');
+      const docs = Array.from({ length: 200 }, (_, i) => ({ _id: i, n: (i * 7) % 4 }));
+      await coll.insertMany(docs);
+      for (const direction of [1, -1] as const) {
+        const page = await coll.find({}, { sort: { n: direction }, skip: 45, limit: 10 }).toArray();
+        // Array.prototype.sort is stable, so this is the natural order within each tie.
+        const expected = [...docs].sort((a, b) => (a.n - b.n) * direction).slice(45, 55);
+        assert.deepEqual(page, expected);
+      }
+    });
+
     it('pages a cursor over 10 000 documents with getMore and kills cursors', async () => {
       const coll = db.collection<Loose>('big');
       await coll.insertMany(Array.from({ length: 10_000 }, (_, i) => ({ i })));

@@ -275,6 +275,67 @@ describe('embedded Typesense engine (official client)', () => {
       assert.equal(unknown.httpStatus, 404);
     });
 
+    it('buckets _text_match so later sort keys decide among similarly relevant hits', async () => {
+      await client.collections().create({
+        name: 'listings',
+        fields: [
+          { name: 'title', type: 'string' },
+          { name: 'body', type: 'string' },
+          { name: 'popularity', type: 'int32' },
+          { name: 'verified', type: 'bool' },
+        ],
+      });
+      const documents = client.collections('listings').documents();
+      await documents.import([
+        { id: 'b1', title: 'radar', body: 'pulse', popularity: 1, verified: false },
+        { id: 'b2', title: 'radar antenna', body: 'pulse', popularity: 5, verified: false },
+        { id: 'b3', title: 'antenna', body: 'radar dish', popularity: 9, verified: false },
+        { id: 'b4', title: 'mast', body: 'radar mast', popularity: 7, verified: false },
+        { id: 'b5', title: 'radar array', body: 'pulse', popularity: 3, verified: true },
+      ]);
+      const search = (sortBy: string) => documents.search({ q: 'radar', query_by: 'title,body', sort_by: sortBy });
+      const plain = await search('_text_match:desc,popularity:desc');
+      assert.deepEqual(ids(plain), ['b1', 'b2', 'b5', 'b3', 'b4']);
+      assert.deepEqual(ids(await search('_text_match(buckets: 1):desc,popularity:desc')), ['b3', 'b4', 'b2', 'b5', 'b1']);
+      // Five hits in two buckets: blocks of two ([b1 b2] [b5 b3] [b4]), each sorted by popularity.
+      assert.deepEqual(ids(await search('_text_match(buckets: 2):desc,popularity:desc')), ['b2', 'b1', 'b3', 'b5', 'b4']);
+      assert.deepEqual(ids(await search('_text_match(bucket_size: 3):desc,popularity:desc')), ['b2', 'b5', 'b1', 'b3', 'b4']);
+      assert.deepEqual(ids(await search('_text_match(buckets: 10):desc,popularity:desc')), ids(plain), 'more buckets than hits changes nothing');
+      assert.deepEqual(ids(await search('_text_match(buckets: 0):desc,popularity:desc')), ids(plain));
+      const boosted = await search('_text_match(buckets: 1):desc,_eval(verified:true):desc,popularity:desc');
+      assert.deepEqual(ids(boosted), ['b5', 'b3', 'b4', 'b2', 'b1']);
+      const reported = Object.fromEntries(boosted.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]));
+      const original = Object.fromEntries(plain.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]));
+      assert.deepEqual(reported, original, 'hits keep their own text_match');
+      const paged = await documents.search({ q: 'radar', query_by: 'title,body', sort_by: '_text_match(buckets: 2):desc,popularity:desc', per_page: 2, page: 2 });
+      assert.deepEqual(ids(paged), ['b3', 'b5']);
+      for (const bad of ['_text_match(buckets: -1):desc', '_text_match(buckets: two):desc', '_text_match(bucket: 2):desc']) {
+        assert.equal((await rejection(search(bad))).httpStatus, 400, bad);
+      }
+    });
+
+    it('makes a new auto string field searchable once the write that introduced it is acknowledged', async () => {
+      await client.collections().create({ name: 'dynamic', fields: [{ name: 'title', type: 'string' }, { name: '.*', type: 'auto' }] });
+      const documents = client.collections('dynamic').documents();
+      await documents.import(Array.from({ length: 5000 }, (_, i) => ({ id: `d${i}`, title: `item ${i}` })));
+      // The first line adds a string field, so the index is rebuilt while the rest of the batch is written.
+      const batch = [
+        { id: 'n0', title: 'item n0', note: 'beacon n0' },
+        ...Array.from({ length: 2000 }, (_, i) => ({ id: `d${i}`, title: i % 2 === 0 ? `renamed ${i}` : `item ${i}`, ...(i % 4 === 0 ? { note: `beacon ${i}` } : {}) })),
+        ...Array.from({ length: 500 }, (_, i) => ({ id: `m${i}`, title: `item m${i}` })),
+      ];
+      const results = await documents.import(batch, { action: 'upsert' });
+      assert.ok(results.every((result) => result.success));
+      const search = (q: string, queryBy: string) => documents.search({ q, query_by: queryBy, per_page: 0, num_typos: 0, prefix: false });
+      assert.equal((await search('beacon', 'note')).found, 501);
+      assert.equal((await search('renamed', 'title')).found, 1000);
+      assert.equal((await search('item', 'title')).found, 5000 + 1 + 500 - 1000);
+      await documents.create({ id: 'late', title: 'item late', remark: 'lantern' });
+      assert.deepEqual(ids(await documents.search({ q: 'lantern', query_by: 'remark' })), ['late']);
+      await client.collections('dynamic').documents('d1').delete();
+      assert.equal((await search('item', 'title')).found, 5000 + 1 + 500 - 1000, 'one added, one removed');
+    });
+
     it('counts facets over all matches with stats, limits and facet_query', async () => {
       const documents = client.collections('products').documents();
       const result = await documents.search({ q: '*', facet_by: 'category,price,tags', max_facet_values: 2, per_page: 1 });

@@ -3,15 +3,12 @@
  * event loop every few tens of milliseconds so searches keep being served
  * while a large import is indexed.
  */
-import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ApiError, badRequest } from './api-error';
 import type { CollectionStore, WriteAction } from './collection-store';
+import { Slicer } from './event-loop-slicer';
 import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
 import type { DirtyValues } from './schema';
 import { projectDocument } from './search-executor';
-
-const SLICE_MS = 25;
 
 type Json = Record<string, unknown>;
 
@@ -20,17 +17,6 @@ export interface ImportOptions {
   dirty: DirtyValues;
   returnId: boolean;
   returnDoc: boolean;
-}
-
-/** Yields when the current slice of work has run for SLICE_MS. */
-class Slicer {
-  private since = performance.now();
-
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.since < SLICE_MS) return;
-    await yieldToEventLoop();
-    this.since = performance.now();
-  }
 }
 
 export function parseAction(value: string | undefined): WriteAction {

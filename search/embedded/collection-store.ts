@@ -4,6 +4,7 @@
  * its searchable string fields.
  */
 import { ApiError, badRequest, conflict, notFound } from './api-error';
+import { Slicer } from './event-loop-slicer';
 import { CollectionSchema, readPath, type DirtyValues, type FieldDefinition } from './schema';
 import { TermIndex, type IndexedEntry } from './term-index';
 
@@ -19,10 +20,15 @@ export class CollectionStore {
   index: TermIndex;
   /** Searchable fields the current index was built with. */
   private indexedFields: FieldDefinition[] = [];
+  /** Set while a rebuild runs: sequence numbers written or removed since it started. */
+  private changedDuringRebuild: Set<number> | undefined;
+  private rebuildRequested = false;
+  private rebuilding: Promise<void> | undefined;
 
   constructor(schema: CollectionSchema) {
     this.schema = schema;
-    this.index = this.buildIndex();
+    this.indexedFields = schema.searchableFields();
+    this.index = this.emptyIndex(this.indexedFields);
   }
 
   get name(): string {
@@ -41,24 +47,69 @@ export class CollectionStore {
     return this.indexedFields.find((field) => field.name === name);
   }
 
-  private buildIndex(): TermIndex {
-    this.indexedFields = this.schema.searchableFields();
-    const byName = new Map(this.indexedFields.map((field) => [field.name, field]));
-    const index = new TermIndex({
-      fields: this.indexedFields.map((field) => field.name),
+  private emptyIndex(fields: FieldDefinition[]): TermIndex {
+    const byName = new Map(fields.map((field) => [field.name, field]));
+    return new TermIndex({
+      fields: fields.map((field) => field.name),
       extract: (doc, field) => flattenText(readPath(doc, field)),
       tokenize: (text, field) => {
         const definition = byName.get(field);
         return definition ? this.schema.tokens(definition, text) : [];
       },
     });
-    for (const entry of this.entries.values()) index.add(entry);
-    return index;
   }
 
-  /** Called after the schema gained or lost searchable fields. */
+  /**
+   * Called after the schema gained or lost searchable fields (a schema update,
+   * or the first document with a new `auto`/regex string field). The term
+   * index is rebuilt beside the current one in event-loop slices — on 100 000
+   * documents a synchronous rebuild blocked the process for many seconds —
+   * and searches use the current index until the new one takes over.
+   */
   reindex(): void {
-    this.index = this.buildIndex();
+    this.rebuildRequested = true;
+    this.rebuilding ??= this.rebuildUntilCurrent().finally(() => {
+      this.rebuilding = undefined;
+    });
+  }
+
+  /** Resolves once no index rebuild is pending, so a write's reply means its fields are searchable. */
+  indexReady(): Promise<void> {
+    return this.rebuilding ?? Promise.resolve();
+  }
+
+  private async rebuildUntilCurrent(): Promise<void> {
+    while (this.rebuildRequested) {
+      this.rebuildRequested = false;
+      await this.rebuildIndex();
+    }
+  }
+
+  private async rebuildIndex(): Promise<void> {
+    const fields = this.schema.searchableFields();
+    const index = this.emptyIndex(fields);
+    const added = new Map<number, IndexedEntry>();
+    const changed = new Set<number>();
+    this.changedDuringRebuild = changed;
+    const slicer = new Slicer();
+    try {
+      for (const entry of [...this.entries.values()]) {
+        index.add(entry);
+        added.set(entry.seq, entry);
+        await slicer.maybeYield();
+      }
+    } finally {
+      this.changedDuringRebuild = undefined;
+    }
+    // Writes that landed between slices went to the current index; bring the new one level with them.
+    for (const seq of changed) {
+      const stale = added.get(seq);
+      if (stale) index.remove(stale);
+      const current = this.entries.get(seq);
+      if (current) index.add(current);
+    }
+    this.index = index;
+    this.indexedFields = fields;
   }
 
   getDocument(id: string): Json {
@@ -107,16 +158,12 @@ export class CollectionStore {
     const seq = existingSeq ?? this.nextSeq++;
     const previous = this.entries.get(seq);
     const entry: IndexedEntry = { seq, doc: stored };
-    if (added) {
-      this.entries.set(seq, entry);
-      this.seqById.set(id, seq);
-      this.reindex();
-      return stored;
-    }
     if (previous) this.index.remove(previous);
     this.entries.set(seq, entry);
     this.seqById.set(id, seq);
     this.index.add(entry);
+    this.changedDuringRebuild?.add(seq);
+    if (added) this.reindex();
     return stored;
   }
 
@@ -142,6 +189,7 @@ export class CollectionStore {
     this.index.remove(entry);
     this.entries.delete(seq);
     this.seqById.delete(id);
+    this.changedDuringRebuild?.add(seq);
     return entry.doc;
   }
 }

@@ -51,25 +51,27 @@ export function countFacets(request: FacetRequest, docs: Iterable<Record<string,
   const counters = request.fields.map(() => new Map<string, number>());
   const numeric = request.fields.map((field) => isNumericType(field.type));
   const stats = request.fields.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));
+  const tally = (index: number, value: unknown): void => {
+    const key = facetString(value);
+    if (key === undefined) return;
+    const counter = counters[index]!;
+    counter.set(key, (counter.get(key) ?? 0) + 1);
+    if (numeric[index] && typeof value === 'number') {
+      const stat = stats[index]!;
+      if (value < stat.min) stat.min = value;
+      if (value > stat.max) stat.max = value;
+      stat.sum += value;
+      stat.count += 1;
+    }
+  };
+  // Runs over every matching document (tens of thousands for a common word), so no per-document closures or arrays.
   for (const doc of docs) {
-    request.fields.forEach((field, index) => {
-      const raw = readPath(doc, field.name);
-      if (raw === undefined || raw === null) return;
-      const values = Array.isArray(raw) ? raw : [raw];
-      const counter = counters[index]!;
-      for (const value of values) {
-        const key = facetString(value);
-        if (key === undefined) continue;
-        counter.set(key, (counter.get(key) ?? 0) + 1);
-        if (numeric[index] && typeof value === 'number') {
-          const stat = stats[index]!;
-          if (value < stat.min) stat.min = value;
-          if (value > stat.max) stat.max = value;
-          stat.sum += value;
-          stat.count += 1;
-        }
-      }
-    });
+    for (let index = 0; index < request.fields.length; index += 1) {
+      const raw = readPath(doc, request.fields[index]!.name);
+      if (raw === undefined || raw === null) continue;
+      if (Array.isArray(raw)) for (const value of raw) tally(index, value);
+      else tally(index, raw);
+    }
   }
   return request.fields.map((field, index) => {
     let counts: FacetCount[] = [...counters[index]!].map(([value, count]) => ({ count, highlighted: value, value }));

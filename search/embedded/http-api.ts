@@ -140,7 +140,11 @@ async function route(registry: CollectionRegistry, ctx: RequestContext): Promise
       if (!sub) {
         if (method === 'GET') return ok(registry.resolve(name).summary());
         if (method === 'DELETE') return ok(registry.drop(name).summary());
-        if (method === 'PATCH') return ok(registry.update(name, await ctx.readJson()));
+        if (method === 'PATCH') {
+          const response = registry.update(name, await ctx.readJson());
+          await registry.resolve(name).indexReady();
+          return ok(response);
+        }
         return notFoundReply();
       }
       if (sub === 'documents') return documentsRoute(registry, registry.resolve(name), name, id, extra, ctx);
@@ -165,6 +169,13 @@ async function route(registry: CollectionRegistry, ctx: RequestContext): Promise
 }
 
 async function documentsRoute(registry: CollectionRegistry, store: CollectionStore, requestedName: string, id: string | undefined, extra: string | undefined, ctx: RequestContext): Promise<Reply> {
+  const reply = await documentsReply(registry, store, requestedName, id, extra, ctx);
+  // A write that added a searchable field started an index rebuild; answer once the write is searchable.
+  if (ctx.method !== 'GET') await store.indexReady();
+  return reply;
+}
+
+async function documentsReply(registry: CollectionRegistry, store: CollectionStore, requestedName: string, id: string | undefined, extra: string | undefined, ctx: RequestContext): Promise<Reply> {
   const { method, query } = ctx;
   if (extra) return notFoundReply();
   if (id === undefined) {

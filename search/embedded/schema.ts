@@ -70,7 +70,9 @@ function defaultSortable(type: string): boolean {
 
 /** Reads a value by field name, following `a.b` into nested objects (and arrays of them). */
 export function readPath(doc: Json, path: string): unknown {
-  if (path in doc) return doc[path];
+  // Sorting and faceting read a field of every hit: one property load for the common top-level case.
+  const direct = doc[path];
+  if (direct !== undefined || path in doc) return direct;
   if (!path.includes('.')) return undefined;
   let values: unknown[] = [doc];
   let spread = false;

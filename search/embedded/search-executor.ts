@@ -12,7 +12,7 @@ import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
 import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { parseSortBy, sortHits, type RankedHit } from './sort-order';
+import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
 import { analyzeText } from './text-analyzer';
 
@@ -103,6 +103,8 @@ interface Variant {
 
 /** A ranked document with the numbers `text_match_info` is built from for the returned page. */
 interface Hit extends RankedHit {
+  /** MiniSearch short id; -1 for wildcard hits, which do not go through the term index. */
+  shortId: number;
   tokensMatched: number;
   tokenCount: number;
   typoPrefix: number;
@@ -171,7 +173,8 @@ export class SearchExecutor {
   private readonly params: SearchParams;
   private readonly synonyms: SynonymItem[];
   private filter: FilterPredicate | undefined;
-  private filterCache = new Map<number, boolean>();
+  /** Filter outcome by short id (0 not yet evaluated, 1 passes, 2 fails): variants and typo levels revisit the same documents. */
+  private filterOutcomes: Uint8Array | undefined;
 
   constructor(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[]) {
     this.store = store;
@@ -179,14 +182,15 @@ export class SearchExecutor {
     this.synonyms = synonyms;
   }
 
-  private passes(seq: number, doc: Json): boolean {
+  private passes(shortId: number, doc: Json): boolean {
     if (!this.filter) return true;
-    let result = this.filterCache.get(seq);
-    if (result === undefined) {
-      result = this.filter(doc);
-      this.filterCache.set(seq, result);
+    const outcomes = (this.filterOutcomes ??= new Uint8Array(this.store.index.shortIdCapacity()));
+    let outcome = outcomes[shortId]!;
+    if (outcome === 0) {
+      outcome = this.filter(doc) ? 1 : 2;
+      outcomes[shortId] = outcome;
     }
-    return result;
+    return outcome === 1;
   }
 
   run(requestedName: string): Json {
@@ -216,7 +220,7 @@ export class SearchExecutor {
     if (wildcard) {
       hits = [];
       for (const entry of this.store.entries.values()) {
-        if (this.passes(entry.seq, entry.doc)) hits.push({ seq: entry.seq, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
+        if (!this.filter || this.filter(entry.doc)) hits.push({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
       }
     } else {
       ({ hits, matchers } = this.textSearch(q, plans));
@@ -229,8 +233,9 @@ export class SearchExecutor {
     const facetRequest = parseFacetRequest({ facet_by: params.facet_by, max_facet_values: params.max_facet_values, facet_query: params.facet_query, startTag, endTag }, schema, analyze);
     const facetCounts = facetRequest ? countFacets(facetRequest, hits.map((hit) => hit.doc), analyze) : [];
 
-    const sorted = sortHits(hits, sortKeys);
-    const pageHits = sorted.slice(offset, offset + perPage);
+    const bucketing = sortKeys.some((key) => key.buckets !== undefined);
+    const ranked = topHits(hits, sortKeys, bucketing ? Math.max(offset + perPage, MAX_BUCKETED_HITS) : offset + perPage);
+    const pageHits = (bucketing ? bucketTextMatch(ranked, sortKeys) : ranked).slice(offset, offset + perPage);
     const highlightOptions = this.highlightSettings(plans, startTag, endTag);
     const include = listParam(params.include_fields);
     const exclude = listParam(params.exclude_fields);
@@ -288,27 +293,27 @@ export class SearchExecutor {
   }
 
   private textSearch(q: string, plans: FieldPlan[]): { hits: Hit[]; matchers: Map<string, Map<string, TermMatch>> } {
-    const { text, excluded } = parseQuery(q);
+    const { text, excluded: excludedWords } = parseQuery(q);
     const groups = new Map<string, FieldPlan[]>();
     for (const plan of plans) {
       const key = `${plan.field.locale}|${JSON.stringify(this.store.schema.analyzerOptions(plan.field))}`;
       groups.set(key, [...(groups.get(key) ?? []), plan]);
     }
-    const best = new Map<number, Hit>();
+    const capacity = this.store.index.shortIdCapacity();
+    // Each document's best hit over all field groups and synonym alternatives, in first-match order.
+    const hits: Hit[] = [];
+    const position = new Int32Array(capacity).fill(-1);
     const matchers = new Map<string, Map<string, TermMatch>>();
-    const excludedSeqs = new Set<number>();
+    const excluded = new Uint8Array(capacity);
     for (const group of groups.values()) {
       const field = group[0]!.field;
       const analyze = (value: string): string[] => this.store.schema.tokens(field, value).slice(0, MAX_QUERY_TOKENS);
       const base = analyze(text);
-      for (const word of excluded) {
+      for (const word of excludedWords) {
         for (const term of analyze(word)) {
           const postings = this.store.index.postings(term);
           if (!postings) continue;
-          for (const plan of group) for (const shortId of postings.get(plan.fieldId)?.keys() ?? []) {
-            const seq = this.store.index.seqOf(shortId);
-            if (seq !== undefined) excludedSeqs.add(seq);
-          }
+          for (const plan of group) for (const shortId of postings.get(plan.fieldId)?.keys() ?? []) excluded[shortId] = 1;
         }
       }
       if (base.length === 0) continue;
@@ -317,8 +322,11 @@ export class SearchExecutor {
       for (const tokens of alternatives) {
         const variant: Variant = { plans: group, tokens, candidates: [] };
         for (const hit of this.matchVariant(variant)) {
-          const current = best.get(hit.seq);
-          if (!current || current.textMatch < hit.textMatch) best.set(hit.seq, hit);
+          const at = position[hit.shortId]!;
+          if (at < 0) {
+            position[hit.shortId] = hits.length;
+            hits.push(hit);
+          } else if (hits[at]!.textMatch < hit.textMatch) hits[at] = hit;
         }
         for (const candidate of variant.candidates) {
           if (!matcher.has(candidate.term) || !candidate.prefix) {
@@ -328,8 +336,7 @@ export class SearchExecutor {
       }
       for (const plan of group) matchers.set(plan.field.name, matcher);
     }
-    const hits = [...best.values()].filter((hit) => !excludedSeqs.has(hit.seq));
-    return { hits, matchers };
+    return { hits: hits.filter((hit) => excluded[hit.shortId] === 0), matchers };
   }
 
   /** Candidate terms for a token at one cost level, capped like Typesense's `max_candidates`. */
@@ -366,9 +373,10 @@ export class SearchExecutor {
     const fullMask = n >= 31 ? -1 : (1 << n) - 1;
     const maxCost = Math.max(0, ...plans.map((plan) => plan.numTypos));
     const passesShort = (shortId: number): boolean => {
-      const seq = index.seqOf(shortId);
-      return seq !== undefined && this.passes(seq, this.store.entries.get(seq)!.doc);
+      const entry = index.entryOf(shortId);
+      return entry !== undefined && this.passes(shortId, entry.doc);
     };
+    const enough = Math.max(typoThreshold, dropThreshold);
     let fullCount = 0;
     for (let cost = 0; cost <= maxCost; cost += 1) {
       if (cost > 0 && fullCount >= typoThreshold) break;
@@ -384,8 +392,12 @@ export class SearchExecutor {
           });
         }
       }
+      // Only compared with the two thresholds, so counting can stop once both are reached.
       fullCount = 0;
-      for (const shortId of state.touched) if (state.matchedMask(shortId) === fullMask && passesShort(shortId)) fullCount += 1;
+      for (const shortId of state.touched) {
+        if (fullCount >= enough) break;
+        if (state.matchedMask(shortId) === fullMask && passesShort(shortId)) fullCount += 1;
+      }
     }
 
     // Accepted token subsets: all tokens, then progressively dropping from the right, then from the left.
@@ -402,12 +414,10 @@ export class SearchExecutor {
         if (taken[shortId]) continue;
         const matchedMask = state.matchedMask(shortId);
         if ((matchedMask & required) !== required) continue;
-        const seq = index.seqOf(shortId);
-        if (seq === undefined) continue;
-        const entry = this.store.entries.get(seq)!;
-        if (!this.passes(seq, entry.doc)) continue;
+        const entry = index.entryOf(shortId);
+        if (entry === undefined || !this.passes(shortId, entry.doc)) continue;
         taken[shortId] = 1;
-        hits.push(this.score(seq, entry.doc, shortId, state, matchedMask, variant));
+        hits.push(this.score(entry.seq, entry.doc, shortId, state, matchedMask, variant));
       }
     }
     return hits;
@@ -449,7 +459,7 @@ export class SearchExecutor {
       exact * 2 ** 35 +
       bestWeight * 2 ** 28 +
       Math.min(fieldsMatched, 15) * 2 ** 24;
-    return { seq, doc, textMatch, tokensMatched, tokenCount: n, typoPrefix, bestWeight, fieldsMatched, exact };
+    return { seq, shortId, doc, textMatch, tokensMatched, tokenCount: n, typoPrefix, bestWeight, fieldsMatched, exact };
   }
 
   private highlightSettings(plans: FieldPlan[], startTag: string, endTag: string): { fields: FieldDefinition[]; full: Set<string>; options: Omit<HighlightOptions, 'full'> } {

@@ -1,7 +1,8 @@
 /**
- * `sort_by` parsing and comparison: schema fields, `_text_match`, `_seq_id`
- * and `_eval(...)` conditional boosts (a single filter, or a weighted list
- * where a document scores the weight of the first expression it matches).
+ * `sort_by` parsing and comparison: schema fields, `_text_match` (optionally
+ * bucketed), `_seq_id` and `_eval(...)` conditional boosts (a single filter,
+ * or a weighted list where a document scores the weight of the first
+ * expression it matches).
  */
 import { ApiError, badRequest } from './api-error';
 import { compileFilter, parseFilterBy, type FilterSchema } from './filter/index';
@@ -18,9 +19,24 @@ export interface SortKey {
   value: (hit: RankedHit) => number | string | undefined;
   /** `field(missing_values: first)`; by default documents without the value sort last. */
   missingFirst?: boolean;
+  /** `_text_match(buckets: N)` or `_text_match(bucket_size: N)`; a 0 leaves the scores alone. */
+  buckets?: { count: number } | { size: number };
 }
 
 const MAX_SORT_FIELDS = 3;
+/** Typesense buckets only the best 250 hits (its default topster size), so deep pages keep plain relevance order. */
+export const MAX_BUCKETED_HITS = 250;
+
+function parseTextMatchBuckets(expression: string): SortKey['buckets'] {
+  const inner = /^_text_match\s*\((.*)\)$/s.exec(expression)?.[1];
+  if (inner === undefined || inner.trim() === '') return undefined;
+  const match = /^\s*(buckets|bucket_size)\s*:\s*(\S+)\s*$/.exec(inner);
+  if (!match) throw badRequest(`Invalid sort format for \`_text_match\`: \`${expression}\`; expected \`buckets\` or \`bucket_size\`.`);
+  const value = Number(match[2]);
+  if (!Number.isInteger(value) || value < 0) throw badRequest(`Invalid value for \`${match[1]}\` in \`_text_match\`: it must be a non-negative integer.`);
+  if (value === 0) return undefined;
+  return match[1] === 'buckets' ? { count: value } : { size: value };
+}
 
 /** Splits on commas that are not inside parentheses, brackets or backticks. */
 export function splitTopLevel(input: string): string[] {
@@ -78,7 +94,10 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
       return { direction, value: evalScorer(expression.slice('_eval('.length, -1), schema) };
     }
     const name = expression.replace(/\(.*\)$/s, '').trim();
-    if (name === '_text_match') return { direction, value: (hit) => hit.textMatch };
+    if (name === '_text_match') {
+      const buckets = parseTextMatchBuckets(expression);
+      return { direction, value: (hit) => hit.textMatch, ...(buckets ? { buckets } : {}) };
+    }
     if (name === '_seq_id') return { direction, value: (hit) => hit.seq };
     const field = schema.declared(name);
     if (!field || !field.sort || field.type.endsWith('[]') || field.type === 'object') {
@@ -116,18 +135,29 @@ function defaultClauses(schema: CollectionSchema, textQuery: boolean): string[] 
 }
 
 /**
- * Sorts hits by the keys, then by descending sequence id (newest first) as
- * Typesense breaks ties. Key values are computed once into columns and an
- * index permutation is sorted, which keeps allocation flat for large result sets.
+ * The first `count` hits in sort order: by the keys, then by descending
+ * sequence id (newest first) as Typesense breaks ties. That order is total, so
+ * this equals sorting everything and slicing. A bounded heap keeps the best
+ * `count` seen so far; a key's value is computed only when a comparison gets to
+ * that key, so `_eval` filters and later keys mostly run on near-ties, and a
+ * result set of tens of thousands of hits is never fully sorted.
  */
-export function sortHits<T extends RankedHit>(hits: T[], keys: SortKey[]): T[] {
-  const columns = keys.map((key) => hits.map((hit) => key.value(hit)));
-  const order = Array.from({ length: hits.length }, (_, i) => i);
-  order.sort((a, b) => {
+export function topHits<T extends RankedHit>(hits: T[], keys: SortKey[], count: number): T[] {
+  const columns = keys.map(() => new Array<number | string | undefined>(hits.length));
+  const known = keys.map(() => new Uint8Array(hits.length));
+  const valueAt = (k: number, i: number): number | string | undefined => {
+    const column = columns[k]!;
+    if (known[k]![i] === 0) {
+      column[i] = keys[k]!.value(hits[i]!);
+      known[k]![i] = 1;
+    }
+    return column[i];
+  };
+  /** Negative when hit a sorts before hit b. */
+  const compare = (a: number, b: number): number => {
     for (let k = 0; k < keys.length; k += 1) {
-      const column = columns[k]!;
-      const left = column[a];
-      const right = column[b];
+      const left = valueAt(k, a);
+      const right = valueAt(k, b);
       if (left === right) continue;
       const key = keys[k]!;
       if (left === undefined) return key.missingFirst ? -1 : 1;
@@ -135,6 +165,60 @@ export function sortHits<T extends RankedHit>(hits: T[], keys: SortKey[]): T[] {
       return (left < right ? -1 : 1) * key.direction;
     }
     return hits[b]!.seq - hits[a]!.seq;
-  });
-  return order.map((i) => hits[i]!);
+  };
+  const limit = Math.min(count, hits.length);
+  // Max-heap on sort position: the root is the last of the best `limit` so far.
+  const heap: number[] = [];
+  const siftDown = (from: number): void => {
+    let at = from;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= heap.length) return;
+      const right = left + 1;
+      const later = right < heap.length && compare(heap[right]!, heap[left]!) > 0 ? right : left;
+      if (compare(heap[later]!, heap[at]!) <= 0) return;
+      [heap[at], heap[later]] = [heap[later]!, heap[at]!];
+      at = later;
+    }
+  };
+  for (let i = 0; i < hits.length && limit > 0; i += 1) {
+    if (heap.length < limit) {
+      heap.push(i);
+      for (let at = heap.length - 1; at > 0; ) {
+        const parent = (at - 1) >> 1;
+        if (compare(heap[at]!, heap[parent]!) <= 0) break;
+        [heap[at], heap[parent]] = [heap[parent]!, heap[at]!];
+        at = parent;
+      }
+    } else if (compare(i, heap[0]!) < 0) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort(compare).map((i) => hits[i]!);
+}
+
+/**
+ * Applies `_text_match(buckets: N)` / `_text_match(bucket_size: N)` to hits
+ * already in sort order, as Typesense does: the best 250 are cut into blocks
+ * (N equal blocks, or blocks of N), every hit in a block takes the text-match
+ * score of the block's first hit, and those 250 are sorted again, so the next
+ * sort keys (popularity, `_eval` boosts) decide within a block. The scores in
+ * the response stay the real ones. `buckets` larger than the hit count leaves
+ * the order unchanged.
+ */
+export function bucketTextMatch<T extends RankedHit>(ordered: T[], keys: SortKey[]): T[] {
+  const at = keys.findIndex((key) => key.buckets !== undefined);
+  if (at < 0) return ordered;
+  const buckets = keys[at]!.buckets!;
+  const bucketed = Math.min(MAX_BUCKETED_HITS, ordered.length);
+  if ('count' in buckets && bucketed < buckets.count) return ordered;
+  const blockLength = 'count' in buckets ? Math.floor(bucketed / buckets.count) : buckets.size;
+  const anchors = new Map<RankedHit, number>();
+  for (let start = 0; start < bucketed; start += blockLength) {
+    const anchor = ordered[start]!.textMatch;
+    for (let i = start; i < Math.min(start + blockLength, bucketed); i += 1) anchors.set(ordered[i]!, anchor);
+  }
+  const bucketedKeys = keys.map((key, k) => (k === at ? { ...key, value: (hit: RankedHit) => anchors.get(hit) } : key));
+  return [...topHits(ordered.slice(0, bucketed), bucketedKeys, bucketed), ...ordered.slice(bucketed)];
 }

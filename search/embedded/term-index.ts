@@ -10,6 +10,7 @@
  * postings — and leaves indexing, removal and edit-distance search to MiniSearch.
  */
 import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 
 export interface IndexedEntry {
   seq: number;
@@ -25,6 +26,56 @@ export interface TermIndexOptions {
 /** Postings of one term: field id → (MiniSearch short id → term frequency). */
 export type TermPostings = Map<number, Map<number, number>>;
 
+/**
+ * MiniSearch's radix tree with a hash map in front for whole-term access.
+ * The tree scans a node's children one by one, and Chinese text gives the root
+ * node hundreds of children (one per leading character), so every term
+ * insertion while indexing and every exact lookup at query time paid for that
+ * scan. Prefix and fuzzy walks still go through the tree.
+ */
+class HashedTermMap extends SearchableMap<TermPostings> {
+  private readonly exact = new Map<string, TermPostings>();
+
+  override get(key: string): TermPostings | undefined {
+    return this.exact.get(key);
+  }
+
+  override has(key: string): boolean {
+    return this.exact.has(key);
+  }
+
+  override fetch(key: string, initial: () => TermPostings): TermPostings {
+    let value = this.exact.get(key);
+    if (value === undefined) {
+      value = super.fetch(key, initial);
+      this.exact.set(key, value);
+    }
+    return value;
+  }
+
+  override set(key: string, value: TermPostings): this {
+    super.set(key, value);
+    this.exact.set(key, value);
+    return this;
+  }
+
+  override update(key: string, fn: (value: TermPostings | undefined) => TermPostings): this {
+    super.update(key, fn);
+    this.exact.set(key, super.get(key)!);
+    return this;
+  }
+
+  override delete(key: string): void {
+    super.delete(key);
+    this.exact.delete(key);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.exact.clear();
+  }
+}
+
 export class TermIndex extends MiniSearch<IndexedEntry> {
   constructor(options: TermIndexOptions) {
     super({
@@ -35,15 +86,41 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
       // Terms arrive normalised from the analyzer; MiniSearch's default would lower-case again.
       processTerm: (term) => term,
     });
+    // MiniSearch types its tree with its own (identical) class declaration, whose private members make the two nominally distinct.
+    this._index = new HashedTermMap() as unknown as MiniSearch['_index'];
+  }
+
+  /**
+   * Entries by MiniSearch short id. Search resolves every matching short id to
+   * its document; going through MiniSearch's id map and then the store's map
+   * meant two large-map lookups per match.
+   */
+  private readonly byShortId: Array<IndexedEntry | undefined> = [];
+  /** MiniSearch's per-field token counts by short id, for the same reason (the exact-match check reads them per hit). */
+  private readonly lengthsByShortId: Array<number[] | undefined> = [];
+
+  override add(entry: IndexedEntry): void {
+    super.add(entry);
+    const shortId = this._idToShortId.get(entry.seq)!;
+    this.byShortId[shortId] = entry;
+    this.lengthsByShortId[shortId] = this._fieldLength.get(shortId);
+  }
+
+  override remove(entry: IndexedEntry): void {
+    const shortId = this._idToShortId.get(entry.seq);
+    super.remove(entry);
+    if (shortId === undefined) return;
+    this.byShortId[shortId] = undefined;
+    this.lengthsByShortId[shortId] = undefined;
   }
 
   fieldIdOf(field: string): number | undefined {
     return this._fieldIds[field];
   }
 
-  /** Our sequence number for a MiniSearch short id, or undefined once removed. */
-  seqOf(shortId: number): number | undefined {
-    return this._documentIds.get(shortId) as number | undefined;
+  /** The entry indexed under a MiniSearch short id, or undefined once removed. */
+  entryOf(shortId: number): IndexedEntry | undefined {
+    return this.byShortId[shortId];
   }
 
   /** One more than the largest short id handed out so far, for arrays indexed by short id. */
@@ -53,7 +130,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
 
   /** Number of tokens MiniSearch counted for a field of a document. */
   fieldLength(shortId: number, fieldId: number): number {
-    return this._fieldLength.get(shortId)?.[fieldId] ?? 0;
+    return this.lengthsByShortId[shortId]?.[fieldId] ?? 0;
   }
 
   postings(term: string): TermPostings | undefined {

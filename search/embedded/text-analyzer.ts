@@ -31,10 +31,13 @@ function segmenterFor(locale: string): Intl.Segmenter {
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const ASCII_WORD = /^[a-z0-9]+$/;
+/** CJK Unified Ideographs have no case and no (compatibility) decompositions, so they are already normal. */
+const CJK_WORD = /^[\u4e00-\u9fff]+$/;
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
 /** Case-folds and strips accents; Typesense matches "Café" with "cafe". */
 export function normalizeTerm(term: string): string {
+  if (CJK_WORD.test(term)) return term;
   const lower = term.toLowerCase();
   if (ASCII_WORD.test(lower)) return lower;
   return lower.normalize('NFKD').replace(COMBINING_MARKS, '').normalize('NFC');

@@ -35,7 +35,11 @@ export class CommandDispatcher {
     return Object.keys(body)[0];
   }
 
-  async execute(body: Document, connectionId: number): Promise<Document> {
+  /**
+   * Commands that changed nothing are answered synchronously, so reads and
+   * handshakes cost no promise hops; writes resolve once durable.
+   */
+  execute(body: Document, connectionId: number): Document | Promise<Document> {
     const pending: StoreMutation[] = [];
     let reply: Document;
     try {
@@ -43,15 +47,17 @@ export class CommandDispatcher {
     } catch (error) {
       reply = toCommandError(error).toReply();
     }
-    if (pending.length > 0) {
-      try {
-        await this.deps.committer.commit(pending);
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'embedded MongoDB commit failed');
-        reply = new MongoCommandError('InternalError', `write could not be made durable: ${(error as Error).message}`).toReply();
-      }
+    return pending.length === 0 ? reply : this.commit(pending, reply);
+  }
+
+  private async commit(pending: StoreMutation[], reply: Document): Promise<Document> {
+    try {
+      await this.deps.committer.commit(pending);
+      return reply;
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'embedded MongoDB commit failed');
+      return new MongoCommandError('InternalError', `write could not be made durable: ${(error as Error).message}`).toReply();
     }
-    return reply;
   }
 
   private run(body: Document, connectionId: number, pending: StoreMutation[]): Document {

@@ -32,6 +32,13 @@ function idCandidates(filter: Document): unknown[] | undefined {
   return undefined;
 }
 
+/** The `_id` value when `filter` is exactly one `_id` equality, which a map read answers completely. */
+export function soleIdEquality(filter: Document): { id: unknown } | undefined {
+  if (Object.keys(filter).length !== 1) return undefined;
+  const ids = idCandidates(filter);
+  return ids?.length === 1 ? { id: ids[0] } : undefined;
+}
+
 /** Documents of `coll` matching `filter`, sorted, skipped and limited like a find. */
 export function findMatches(coll: CollectionStore | undefined, filter: Document | undefined, options: MatchOptions = {}): Document[] {
   if (filter !== undefined && filter !== null && (typeof filter !== 'object' || Array.isArray(filter))) {
@@ -79,6 +86,6 @@ export function findMatches(coll: CollectionStore | undefined, filter: Document 
     }
   }
   if (!hasSort) return out;
-  const sorted = sortDocuments(out, sort);
-  return sorted.slice(skip, limit > 0 ? skip + limit : undefined);
+  const sorted = sortDocuments(out, sort, limit > 0 ? skip + limit : undefined);
+  return sorted.slice(skip);
 }

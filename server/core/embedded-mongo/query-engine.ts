@@ -109,19 +109,60 @@ export function validateSortSpec(spec: unknown): SortSpec {
   return out;
 }
 
-/** Stable sort in MongoDB order; returns a new array. */
-export function sortDocuments<T extends Document>(docs: T[], spec: SortSpec): T[] {
+interface Keyed<T> {
+  doc: T;
+  index: number;
+  keys: unknown[];
+}
+
+/**
+ * Stable sort in MongoDB order; returns a new array. With `keep`, only the
+ * first `keep` documents of that order are returned, selected through a bounded
+ * heap so a limited sort costs O(n log keep) instead of sorting every match.
+ */
+export function sortDocuments<T extends Document>(docs: T[], spec: SortSpec, keep = Number.POSITIVE_INFINITY): T[] {
   const fields = Object.entries(spec);
-  if (fields.length === 0) return docs.slice();
-  const keyed = docs.map((doc, index) => ({ doc, index, keys: fields.map(([path, dir]) => sortKey(doc, path, dir)) }));
-  keyed.sort((a, b) => {
+  if (fields.length === 0) return docs.slice(0, keep);
+  const compare = (a: Keyed<T>, b: Keyed<T>): number => {
     for (let i = 0; i < fields.length; i++) {
       const c = compareValues(a.keys[i], b.keys[i]) * fields[i][1];
       if (c !== 0) return c;
     }
     return a.index - b.index;
-  });
-  return keyed.map((k) => k.doc);
+  };
+  const keyed = (doc: T, index: number): Keyed<T> => ({ doc, index, keys: fields.map(([path, dir]) => sortKey(doc, path, dir)) });
+  if (keep >= docs.length) return docs.map(keyed).sort(compare).map((k) => k.doc);
+  if (keep <= 0) return [];
+  // A max-heap of the best `keep` so far: its root is the one to evict next.
+  const heap: Keyed<T>[] = [];
+  const siftDown = (from: number): void => {
+    for (let at = from; ; ) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let largest = at;
+      if (left < heap.length && compare(heap[left], heap[largest]) > 0) largest = left;
+      if (right < heap.length && compare(heap[right], heap[largest]) > 0) largest = right;
+      if (largest === at) return;
+      [heap[at], heap[largest]] = [heap[largest], heap[at]];
+      at = largest;
+    }
+  };
+  for (let index = 0; index < docs.length; index++) {
+    const entry = keyed(docs[index], index);
+    if (heap.length < keep) {
+      heap.push(entry);
+      for (let at = heap.length - 1; at > 0; ) {
+        const parent = (at - 1) >> 1;
+        if (compare(heap[at], heap[parent]) <= 0) break;
+        [heap[at], heap[parent]] = [heap[parent], heap[at]];
+        at = parent;
+      }
+    } else if (compare(entry, heap[0]) < 0) {
+      heap[0] = entry;
+      siftDown(0);
+    }
+  }
+  return heap.sort(compare).map((k) => k.doc);
 }
 
 const bsonPipelineOps = {

@@ -117,9 +117,14 @@ export function parseMessage(buffer: Buffer): InboundMessage {
 
 let nextRequestId = 1;
 
-function header(length: number, responseTo: number, opCode: number): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES);
-  out.writeInt32LE(length, 0);
+/**
+ * The message header plus the `extra` bytes before the body, as one chunk:
+ * replies go out as [prefix, body] in a single writev, so the serialised body
+ * is never copied again to join them.
+ */
+function prefix(bodyBytes: number, extra: number, responseTo: number, opCode: number): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + extra).fill(0, HEADER_BYTES);
+  out.writeInt32LE(HEADER_BYTES + extra + bodyBytes, 0);
   out.writeInt32LE(nextRequestId, 4);
   nextRequestId = nextRequestId >= 0x7fffffff ? 1 : nextRequestId + 1;
   out.writeInt32LE(responseTo, 8);
@@ -127,17 +132,19 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
   return out;
 }
 
-export function encodeOpMsg(responseTo: number, body: Document): Buffer {
+/** An OP_MSG reply (flagBits 0, one kind-0 section) as chunks to write in order. */
+export function encodeOpMsg(responseTo: number, body: Document): [Buffer, Uint8Array] {
   const bson = serialize(body, { checkKeys: false, ignoreUndefined: false });
-  const prefix = Buffer.alloc(5); // flagBits 0, section kind 0
-  return Buffer.concat([header(HEADER_BYTES + 5 + bson.length, responseTo, OP_MSG), prefix, bson]);
+  return [prefix(bson.length, 5, responseTo, OP_MSG), bson];
 }
 
-export function encodeOpReply(responseTo: number, doc: Document): Buffer {
+/** An OP_REPLY with one document as chunks to write in order. */
+export function encodeOpReply(responseTo: number, doc: Document): [Buffer, Uint8Array] {
   const bson = serialize(doc, { checkKeys: false, ignoreUndefined: false });
-  const fields = Buffer.alloc(20); // responseFlags, cursorID (int64), startingFrom: all 0
-  fields.writeInt32LE(1, 16); // numberReturned
-  return Buffer.concat([header(HEADER_BYTES + 20 + bson.length, responseTo, OP_REPLY), fields, bson]);
+  // responseFlags, cursorID (int64), startingFrom: all 0; then numberReturned.
+  const head = prefix(bson.length, 20, responseTo, OP_REPLY);
+  head.writeInt32LE(1, HEADER_BYTES + 16);
+  return [head, bson];
 }
 
 const CRC32C_TABLE = (() => {

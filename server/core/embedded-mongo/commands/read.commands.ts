@@ -3,7 +3,7 @@ import { resolve } from 'mingo/util';
 import { canonicalKey, cloneDocument, compareValues } from '../bson-bridge';
 import { arrayArg, collectionArg, cursorIdArg, documentArg, numberArg } from '../command-args';
 import type { CommandContext, CommandTable } from '../command.types';
-import { findMatches } from '../document-matcher';
+import { findMatches, soleIdEquality } from '../document-matcher';
 import { assertNoProtoKeys } from '../field-path-guard';
 import { MongoCommandError } from '../mongo-error';
 import { projectDocuments, runPipeline } from '../query-engine';
@@ -22,11 +22,20 @@ function find(ctx: CommandContext): Document {
   if (batchSize !== undefined && batchSize < 0) throw new MongoCommandError('BadValue', 'batchSize value must be non-negative');
   const projection = documentArg(ctx.body, 'projection');
   assertNoProtoKeys(projection, 'A projection');
-  const matches = findMatches(ctx.catalog.get(ctx.db, name), documentArg(ctx.body, 'filter'), {
-    sort: documentArg(ctx.body, 'sort'),
-    skip: numberArg(ctx.body, 'skip'),
-    limit,
-  });
+  const filter = documentArg(ctx.body, 'filter');
+  const sort = documentArg(ctx.body, 'sort');
+  const skip = numberArg(ctx.body, 'skip');
+  if (filter !== undefined && sort === undefined && !skip && batchSize !== 0) {
+    const sole = soleIdEquality(filter);
+    if (sole !== undefined) {
+      assertNoProtoKeys(filter, 'A query filter');
+      // At most one document, so it is the whole first batch and no cursor stays open.
+      const doc = ctx.catalog.get(ctx.db, name)?.get(canonicalKey(sole.id));
+      const firstBatch = doc === undefined ? [] : projectDocuments([doc], projection);
+      return { cursor: { id: Long.ZERO, ns, firstBatch }, ok: 1 };
+    }
+  }
+  const matches = findMatches(ctx.catalog.get(ctx.db, name), filter, { sort, skip, limit });
   const firstBatchSize = batchSize ?? (singleBatch ? limit || Number.POSITIVE_INFINITY : undefined);
   return ctx.cursors.open(ns, projectDocuments(matches, projection), firstBatchSize, singleBatch);
 }

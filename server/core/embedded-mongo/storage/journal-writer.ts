@@ -132,9 +132,11 @@ export class JournalWriter {
   private startDraining(): void {
     if (this.draining) return;
     this.draining = true;
-    // Appends made in the same tick (e.g. by promise continuations of the
-    // previous flush) join the first frame instead of waiting a whole flush.
-    queueMicrotask(() => void this.drain());
+    // Waiting for the end of this event-loop turn lets every append made in it
+    // join the first frame: each socket's data callback ends in a microtask
+    // checkpoint, so a microtask would flush the first connection's commit alone
+    // and make the others, read in the same turn, wait a whole flush.
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {

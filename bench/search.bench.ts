@@ -1,0 +1,355 @@
+/**
+ * Measures the built-in search engine on 100 000 synthetic capability listings
+ * built from the seed taxonomy, through the official client exactly as the
+ * app uses it:
+ *
+ * - JSONL import in batches (as search/search-indexer.ts does), heap and RSS;
+ * - 200 mixed queries (Chinese and English, typos and prefixes, filters,
+ *   facets, sorts) through the client, and the same queries straight against a
+ *   MiniSearch index of the same documents, to read off the engine's overhead;
+ * - a full reindex (new collection, import, alias switch, drop the old one)
+ *   while `monitorEventLoopDelay` records the longest event-loop block.
+ *
+ * The engine runs in this process, as the app embeds it, so the event-loop
+ * figures include the engine's own work, not just the client's.
+ *
+ *   npm run bench:search [-- docCount]
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import MiniSearch, { type SearchOptions } from 'minisearch';
+import { Client } from 'typesense';
+import type { SearchParams } from 'typesense/lib/Typesense/Types';
+import { startEmbeddedTypesense } from '../search/embedded/index';
+import { analyzeText } from '../search/embedded/text-analyzer';
+import taxonomy from '../seeds/taxonomy.json';
+import regions from '../seeds/regions.json';
+
+interface Capability {
+  id: string;
+  title: string;
+  summary: string;
+  description: string;
+  keywords: string[];
+  industries: string[];
+  domain: string;
+  kind: string;
+  direction: string;
+  trl: number;
+  province: string;
+  organisation_kind: string;
+  verified: boolean;
+  secrecy_rank: number;
+  licence_rank: number;
+  contractor_rank: number;
+  published_at: number;
+  revision: number;
+}
+
+/** A query as the app would send it, plus the same filter as a predicate for the raw-library run. */
+interface BenchQuery {
+  params: SearchParams<Capability>;
+  matches: (doc: Capability) => boolean;
+}
+
+const BATCH = 500;
+const QUERY_COUNT = 200;
+const QUERY_BY = 'title,keywords,summary,description';
+const FACET_BY = 'kind,direction,province,domain,industries';
+
+const TARGETS = { p95: 50, p99: 200, overhead: 1.5, reindexSeconds: 60, blockMs: 100 };
+
+const collectGarbage: (() => void) | undefined = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as (() => void) | undefined;
+})();
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+const random = seededRandom(20240611);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+/** Skewed towards the front of the list, so some leaves and words are far more common than others. */
+const pickSkewed = <T>(items: readonly T[]): T => items[Math.floor(items.length * random() ** 2)]!;
+
+const leaves = taxonomy.domains.flatMap((domain) => domain.children.map((leaf) => ({ ...leaf, domain: domain.code, domainZh: domain.zh, domainEn: domain.en })));
+const provinces = regions.provinces.map((province) => province.code);
+
+const ZH_PHRASES = [
+  '具备完整的研制生产能力', '通过国军标质量管理体系认证', '可提供系统集成与技术服务', '拥有省级重点实验室',
+  '产品已批量应用于多个型号', '支持定制化开发', '具有自主知识产权', '检测设备齐全', '可开展联合攻关',
+  '面向军民两用市场', '提供全寿命周期保障', '精密加工能力突出', '可共享大型试验设备', '团队长期从事相关研究',
+];
+const EN_PHRASES = [
+  'precision manufacturing', 'system integration', 'testing and certification', 'dual-use technology',
+  'process qualification', 'reliability engineering', 'rapid prototyping', 'predictive maintenance',
+];
+
+export function capability(i: number): Capability {
+  const leaf = pickSkewed(leaves);
+  const other = random() < 0.3 ? pick(leaves) : undefined;
+  const kind = pick(taxonomy.listingKinds);
+  const direction = pick(taxonomy.directions);
+  const keyword = pick(leaf.keywords);
+  const keywords = [...new Set([keyword, pick(leaf.keywords), pick(leaf.keywords), ...(other ? [pick(other.keywords)] : [])])];
+  const description = [
+    `本单位${pick(ZH_PHRASES)}，主要从事${leaf.zh}方向的${kind.zh}研发。`,
+    `核心内容包括${keywords.join('、')}。`,
+    pick(ZH_PHRASES) + '。',
+    random() < 0.6 ? `Capabilities: ${pick(EN_PHRASES)}, ${pick(EN_PHRASES)} for ${leaf.en.toLowerCase()}.` : '',
+    random() < 0.4 ? `${direction.zh}，${pick(ZH_PHRASES)}。` : '',
+  ].join('');
+  return {
+    id: `cap-${i}`,
+    title: `${keyword}${pick(['研制', '生产', '检测服务', '系统集成', '关键技术', '共享平台', '联合研发'])}${random() < 0.2 ? ` (${leaf.en})` : ''}`,
+    summary: `${leaf.domainZh}·${leaf.zh}：${pick(ZH_PHRASES)}`,
+    description,
+    keywords,
+    industries: other && other.code !== leaf.code ? [leaf.code, other.code] : [leaf.code],
+    domain: leaf.domain,
+    kind: kind.code,
+    direction: direction.code,
+    trl: 1 + Math.floor(random() * 9),
+    province: pickSkewed(provinces),
+    organisation_kind: pick(taxonomy.organisationKinds).code,
+    verified: random() < 0.7,
+    secrecy_rank: Math.floor(random() * 4),
+    licence_rank: Math.floor(random() * 3),
+    contractor_rank: Math.floor(random() * 3),
+    published_at: 1_600_000_000_000 + Math.floor(random() * 150_000_000_000),
+    revision: 1,
+  };
+}
+
+export function capabilitySchema(name: string) {
+  return {
+    name,
+    default_sorting_field: 'published_at',
+    fields: [
+      { name: 'title', type: 'string' as const, locale: 'zh' },
+      { name: 'summary', type: 'string' as const, locale: 'zh' },
+      { name: 'description', type: 'string' as const, locale: 'zh' },
+      { name: 'keywords', type: 'string[]' as const, locale: 'zh' },
+      { name: 'industries', type: 'string[]' as const, facet: true },
+      { name: 'domain', type: 'string' as const, facet: true },
+      { name: 'kind', type: 'string' as const, facet: true },
+      { name: 'direction', type: 'string' as const, facet: true },
+      { name: 'trl', type: 'int32' as const },
+      { name: 'province', type: 'string' as const, facet: true },
+      { name: 'organisation_kind', type: 'string' as const },
+      { name: 'verified', type: 'bool' as const },
+      { name: 'secrecy_rank', type: 'int32' as const },
+      { name: 'licence_rank', type: 'int32' as const },
+      { name: 'contractor_rank', type: 'int32' as const },
+      { name: 'published_at', type: 'int64' as const },
+      { name: 'revision', type: 'int64' as const },
+    ],
+  };
+}
+
+/** Drops one character in the middle, the commonest typo. */
+function typo(word: string): string {
+  const at = Math.floor(word.length / 2);
+  return word.slice(0, at) + word.slice(at + 1);
+}
+
+export function buildQueries(): BenchQuery[] {
+  const zhKeywords = leaves.flatMap((leaf) => leaf.keywords.filter((keyword) => !/^[\x20-\x7e]+$/.test(keyword)));
+  const enWords = [...new Set(EN_PHRASES.join(' ').split(/[\s-]+/).concat(leaves.flatMap((leaf) => leaf.en.toLowerCase().split(/\s+/))).filter((word) => word.length >= 5))];
+  const texts: Array<() => string> = [
+    () => pickSkewed(zhKeywords),
+    () => `${pickSkewed(zhKeywords)} ${pick(['研制', '检测', '生产'])}`,
+    () => pick(['研制', '系统集成', '检测设备', '精密加工', '技术服务']),
+    () => pick(enWords),
+    () => typo(pick(enWords.filter((word) => word.length >= 7))),
+    () => pick(['pr', 'sy', 'te', 're', 'in', 'ma']),
+    () => `${pick(enWords)} ${pick(['sy', 'pro', 'te', 'man'])}`,
+    () => `${pick(['研制', '生产'])} ${pick(enWords)}`,
+  ];
+  const filters: Array<() => { by?: string; matches: (doc: Capability) => boolean }> = [
+    () => ({ matches: () => true }),
+    () => {
+      const kind = pick(taxonomy.listingKinds).code;
+      return { by: `kind:=${kind}`, matches: (doc) => doc.kind === kind };
+    },
+    () => ({ by: 'verified:=true && trl:>=6', matches: (doc) => doc.verified && doc.trl >= 6 }),
+    () => {
+      const chosen = [pick(provinces), pick(provinces)];
+      return { by: `province:=[${chosen.join(',')}]`, matches: (doc) => chosen.includes(doc.province) };
+    },
+    () => {
+      const code = pickSkewed(leaves).code;
+      return { by: `industries:=[\`${code}\`] && secrecy_rank:>=1`, matches: (doc) => doc.industries.includes(code) && doc.secrecy_rank >= 1 };
+    },
+  ];
+  const sorts = ['_text_match:desc,published_at:desc', 'published_at:desc', 'trl:desc,_text_match:desc', '_text_match:desc,_eval(verified:true):desc,published_at:desc'];
+  const queries: BenchQuery[] = [];
+  for (let i = 0; i < QUERY_COUNT; i += 1) {
+    const filter = pick(filters)();
+    const params: SearchParams<Capability> = {
+      q: texts[i % texts.length]!(),
+      query_by: QUERY_BY,
+      sort_by: pick(sorts),
+      per_page: pick([10, 20]),
+      ...(filter.by ? { filter_by: filter.by } : {}),
+      ...(random() < 0.5 ? { facet_by: FACET_BY } : {}),
+    };
+    queries.push({ params, matches: filter.matches });
+  }
+  return queries;
+}
+
+function tokenize(text: string): string[] {
+  return analyzeText(text, 'zh').map((token) => token.text);
+}
+
+/** The engine's default typo budget: 1 typo from 4 characters, 2 from 7. */
+function typoBudget(term: string): number {
+  const length = [...term].length;
+  return length >= 7 ? 2 : length >= 4 ? 1 : 0;
+}
+
+/**
+ * The closest MiniSearch equivalent: same fields in priority order, all words
+ * required, prefix on the last word, typos, the filter, and the page taken in
+ * the requested order. Facets and highlights have no MiniSearch counterpart.
+ */
+function rawSearch(index: MiniSearch<Capability>, docs: Capability[], query: BenchQuery): number {
+  const options: SearchOptions = {
+    boost: { title: 4, keywords: 3, summary: 2, description: 1 },
+    combineWith: 'AND',
+    prefix: (_term, i, terms) => i === terms.length - 1,
+    fuzzy: (term) => typoBudget(term),
+    filter: (result) => query.matches(docs[result.id as number]!),
+  };
+  const results = index.search(String(query.params.q), options);
+  const first = String(query.params.sort_by).split(',')[0]!.split(':')[0]!;
+  if (first === 'published_at' || first === 'trl') {
+    results.sort((a, b) => docs[b.id as number]![first] - docs[a.id as number]![first] || b.score - a.score);
+  }
+  return results.slice(0, Number(query.params.per_page)).length;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summarise(times: number[]): { p50: number; p95: number; p99: number; mean: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+function memory(): { heapMb: number; rssMb: number } {
+  collectGarbage?.();
+  const usage = process.memoryUsage();
+  return { heapMb: usage.heapUsed / 1048576, rssMb: usage.rss / 1048576 };
+}
+
+async function importAll(client: Client, collection: string, docs: Capability[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += BATCH) {
+    const results = await client.collections<Capability>(collection).documents().import(docs.slice(i, i + BATCH), { action: 'upsert' });
+    const failed = results.find((result) => !result.success);
+    if (failed) throw new Error(`import failed: ${failed.error}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 100_000);
+  const docs = Array.from({ length: count }, (_, i) => capability(i));
+  const queries = buildQueries();
+  const baseline = memory();
+
+  const engine = await startEmbeddedTypesense({ apiKey: 'bench' });
+  const client = new Client({ nodes: [{ host: engine.host, port: engine.port, protocol: 'http' }], apiKey: 'bench', connectionTimeoutSeconds: 120, logLevel: 'error' });
+
+  const importStart = performance.now();
+  await client.collections().create(capabilitySchema('capabilities_v1'));
+  await importAll(client, 'capabilities_v1', docs);
+  await client.aliases().upsert('capabilities', { collection_name: 'capabilities_v1' });
+  const importMs = performance.now() - importStart;
+  const afterImport = memory();
+  console.log(`imported ${count} documents in ${(importMs / 1000).toFixed(1)} s`);
+
+  // Warm-up, then the measured run through the client.
+  for (const query of queries.slice(0, 20)) await client.collections<Capability>('capabilities').documents().search(query.params);
+  const engineTimes: number[] = [];
+  let found = 0;
+  for (const query of queries) {
+    const started = performance.now();
+    const result = await client.collections<Capability>('capabilities').documents().search(query.params);
+    engineTimes.push(performance.now() - started);
+    found += result.found;
+  }
+  const engineStats = summarise(engineTimes);
+  const slowest = queries
+    .map((query, i) => ({ ms: engineTimes[i]!, q: query.params.q, filter: query.params.filter_by ?? '', sort: query.params.sort_by, facets: Boolean(query.params.facet_by) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  console.log(`engine: ${queries.length} queries, ${Math.round(found / queries.length)} found on average; slowest:`);
+  console.table(slowest.map((row) => ({ ...row, ms: row.ms.toFixed(1) })));
+
+  let raw: MiniSearch<Capability> | undefined = new MiniSearch<Capability>({
+    fields: ['title', 'keywords', 'summary', 'description'],
+    idField: 'seq',
+    extractField: (doc, field) => (field === 'seq' ? Number(doc.id.slice(4)) : field === 'keywords' ? doc.keywords.join('\n') : (doc[field as keyof Capability] as string)),
+    tokenize,
+    processTerm: (term) => term,
+  });
+  raw.addAll(docs);
+  for (const query of queries.slice(0, 20)) rawSearch(raw, docs, query);
+  const rawTimes: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    rawSearch(raw, docs, query);
+    rawTimes.push(performance.now() - started);
+  }
+  const rawStats = summarise(rawTimes);
+  // The comparison index is not part of the app; the reindex runs with what the app would hold (old and new collection).
+  raw = undefined;
+  collectGarbage?.();
+
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const reindexStart = performance.now();
+  delay.enable();
+  await client.collections().create(capabilitySchema('capabilities_v2'));
+  await importAll(client, 'capabilities_v2', docs);
+  await client.aliases().upsert('capabilities', { collection_name: 'capabilities_v2' });
+  await client.collections('capabilities_v1').delete();
+  // Let the old collection's garbage be collected inside the measured window.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  delay.disable();
+  const reindexMs = performance.now() - reindexStart - 500;
+  const maxBlockMs = delay.max / 1e6;
+  await engine.close();
+
+  const overheadP50 = engineStats.p50 / rawStats.p50;
+  const overheadP95 = engineStats.p95 / rawStats.p95;
+  const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+  console.log(`\n${count} capability documents, ${queries.length} queries, engine in-process, ${process.platform} ${process.arch}, node ${process.version}\n`);
+  console.table([
+    { measure: 'import (JSONL, batches of 500)', value: `${(importMs / 1000).toFixed(1)} s`, target: '', verdict: '' },
+    { measure: 'heap after import (engine)', value: `${Math.round(afterImport.heapMb - baseline.heapMb)} MB`, target: '', verdict: '' },
+    { measure: 'RSS after import (process)', value: `${Math.round(afterImport.rssMb)} MB`, target: '', verdict: '' },
+    { measure: 'query p50 (client → engine)', value: `${engineStats.p50.toFixed(1)} ms`, target: '', verdict: '' },
+    { measure: 'query p95', value: `${engineStats.p95.toFixed(1)} ms`, target: `≤ ${TARGETS.p95} ms`, verdict: verdict(engineStats.p95 <= TARGETS.p95) },
+    { measure: 'query p99', value: `${engineStats.p99.toFixed(1)} ms`, target: `≤ ${TARGETS.p99} ms`, verdict: verdict(engineStats.p99 <= TARGETS.p99) },
+    { measure: 'raw MiniSearch p50 / p95 / p99', value: `${rawStats.p50.toFixed(1)} / ${rawStats.p95.toFixed(1)} / ${rawStats.p99.toFixed(1)} ms`, target: '', verdict: '' },
+    { measure: 'overhead vs raw MiniSearch (p50)', value: overheadP50.toFixed(2), target: `≤ ${TARGETS.overhead}`, verdict: verdict(overheadP50 <= TARGETS.overhead) },
+    { measure: 'overhead vs raw MiniSearch (p95)', value: overheadP95.toFixed(2), target: `≤ ${TARGETS.overhead}`, verdict: verdict(overheadP95 <= TARGETS.overhead) },
+    { measure: 'full reindex + alias switch', value: `${(reindexMs / 1000).toFixed(1)} s`, target: `≤ ${TARGETS.reindexSeconds} s`, verdict: verdict(reindexMs <= TARGETS.reindexSeconds * 1000) },
+    { measure: 'max event-loop block during reindex', value: `${maxBlockMs.toFixed(0)} ms`, target: `≤ ${TARGETS.blockMs} ms`, verdict: verdict(maxBlockMs <= TARGETS.blockMs) },
+  ]);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
