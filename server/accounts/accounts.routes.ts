@@ -3,12 +3,12 @@ import QRCode from 'qrcode';
 import { actorOf, guardedRouter, publicRoute, requireRole, requireUser } from '../core/guards';
 import { blankForm, formRoute } from '../core/forms';
 import type { Locale } from '../core/i18n';
+import { clientIp, noticeOf } from '../core/request-info';
 import { validate } from '../core/validate';
 import { formatTime } from '../core/time';
-import type { OrganisationService } from '../organisations';
+import { presentOrganisationFormOptions, type OrganisationService } from '../organisations';
 import type { RegionsService } from '../regions';
 import type { TaxonomyService } from '../taxonomy';
-import { presentDomain } from '../taxonomy';
 import {
   acceptInvitationInput,
   appointmentInput,
@@ -40,32 +40,15 @@ export interface AccountsRoutesDeps {
   taxonomy: TaxonomyService;
 }
 
-/** Notices shown after a redirect, named in the query string so no session is needed for them. */
 const NOTICES = new Set(['registered', 'verified', 'reset', 'invited', 'joined', 'saved', 'password-changed', 'two-factor-off', 'appointed', 'revoked', 'unlocked', 'signed-out', 'expired']);
-
-function noticeOf(req: Request): string | null {
-  const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
-  return NOTICES.has(notice) ? notice : null;
-}
-
-const clientIp = (req: Request) => req.ip ?? 'unknown';
+const notice = (req: Request) => noticeOf(req, NOTICES);
 
 export function accountsRoutes(deps: AccountsRoutesDeps): Router {
   const { accounts, auth, authentication, organisations, regions, taxonomy } = deps;
   const router = guardedRouter(Router());
 
-  const registrationLocals = async (_req: Request, res: Response) => {
-    const locale: Locale = res.locals.locale;
-    return {
-      kinds: organisations.kinds().map((kind) => ({ code: kind.code, label: kind[locale] })),
-      provinces: regions.provinces().map((province) => ({
-        code: province.code,
-        label: province[locale],
-        cities: province.cities.map((city) => ({ value: city.zh, label: city[locale] })),
-      })),
-      domains: (await taxonomy.listDomains()).map((domain) => presentDomain(domain, locale)),
-    };
-  };
+  const registrationLocals = async (_req: Request, res: Response) =>
+    presentOrganisationFormOptions({ organisations, regions, domains: await taxonomy.listDomains(), locale: res.locals.locale });
 
   // Registration and e-mail verification
 
@@ -117,7 +100,7 @@ export function accountsRoutes(deps: AccountsRoutesDeps): Router {
 
   router.get('/login', publicRoute, (req, res) => {
     const next = validate(loginInput.pick({ next: true }), req.query).next;
-    res.render('accounts/login', { ...blankForm({ next }), notice: noticeOf(req) });
+    res.render('accounts/login', { ...blankForm({ next }), notice: notice(req) });
   });
 
   router.post(
@@ -258,7 +241,7 @@ export function accountsRoutes(deps: AccountsRoutesDeps): Router {
   };
 
   router.get('/organisation/members', requireRole('org-admin', 'org-member'), async (req, res) => {
-    res.render('accounts/members', { ...(await membersLocals(req, res)), ...blankForm({ role: 'org-member' }), notice: noticeOf(req) });
+    res.render('accounts/members', { ...(await membersLocals(req, res)), ...blankForm({ role: 'org-member' }), notice: notice(req) });
   });
 
   router.post(
@@ -290,7 +273,7 @@ export function accountsRoutes(deps: AccountsRoutesDeps): Router {
         twoFactorRequired: profile.roles.some((role) => role === 'organiser' || role === 'platform-admin'),
         recoveryCodesLeft: profile.twoFactorEnabled ? await auth.recoveryCodesLeft(actorOf(req)) : 0,
       },
-      notice: noticeOf(req),
+      notice: notice(req),
     };
   };
 
@@ -398,7 +381,7 @@ export function accountsRoutes(deps: AccountsRoutesDeps): Router {
     const { people } = await accounts.organiserCandidates(actorOf(req));
     return {
       people: people.map((person) => ({ ...presentPerson(person, locale), organisation: person.organisation?.name ?? '—' })),
-      notice: noticeOf(req),
+      notice: notice(req),
     };
   };
 
@@ -430,7 +413,7 @@ export function accountsRoutes(deps: AccountsRoutesDeps): Router {
     const rows = await accounts.lockouts(actorOf(req));
     res.render('accounts/admin-lockouts', {
       rows: rows.map((row) => ({ ...row, lockedUntil: row.lockedUntil && row.lockedUntil > new Date() ? formatTime(row.lockedUntil) : '' })),
-      notice: noticeOf(req),
+      notice: notice(req),
     });
   });
 

@@ -5,6 +5,8 @@ export interface MailTemplates {
   'password-reset': { name: string; link: string; validMinutes: number };
   invitation: { organisation: string; inviter: string; link: string; validDays: number };
   'organisation-decision': { name: string; organisation: string; decision: 'verified' | 'rejected'; reason: string };
+  'qualification-decision': { name: string; organisation: string; qualification: string; certificateNumber: string; decision: 'verified' | 'rejected'; reason: string };
+  'qualification-expiry-reminder': { name: string; organisation: string; qualification: string; certificateNumber: string; expiresOn: string; daysLeft: number; link: string };
 }
 
 export type MailTemplateName = keyof MailTemplates;
@@ -58,6 +60,32 @@ const templates: { [N in MailTemplateName]: Record<Locale, Render<MailTemplates[
         p.decision === 'verified'
           ? `Dear ${p.name},\n\nYour organisation "${p.organisation}" has been verified on Rongtong.${p.reason ? `\n\nNote: ${p.reason}` : ''}`
           : `Dear ${p.name},\n\nThe verification of "${p.organisation}" was declined.\n\nReason: ${p.reason}\n\nPlease resubmit with the missing information.`,
+    }),
+  },
+  'qualification-decision': {
+    zh: (p) => ({
+      subject: p.decision === 'verified' ? `资质已通过认证：${p.qualification} · 融通平台` : `资质未通过认证：${p.qualification} · 融通平台`,
+      text:
+        p.decision === 'verified'
+          ? `${p.name}，您好：\n\n贵单位“${p.organisation}”登记的${p.qualification}（证书编号 ${p.certificateNumber}）已通过认证，在有效期内将展示在单位主页并用于需求匹配。${p.reason ? `\n\n说明：${p.reason}` : ''}`
+          : `${p.name}，您好：\n\n贵单位“${p.organisation}”登记的${p.qualification}（证书编号 ${p.certificateNumber}）未通过认证。\n\n原因：${p.reason}\n\n请修改资质信息或重新上传证书扫描件后再次提交。`,
+    }),
+    en: (p) => ({
+      subject: p.decision === 'verified' ? `Qualification verified: ${p.qualification} · Rongtong` : `Qualification not verified: ${p.qualification} · Rongtong`,
+      text:
+        p.decision === 'verified'
+          ? `Dear ${p.name},\n\nThe ${p.qualification} (certificate ${p.certificateNumber}) of "${p.organisation}" has been verified. While it is valid it is shown on your profile and counts in matching.${p.reason ? `\n\nNote: ${p.reason}` : ''}`
+          : `Dear ${p.name},\n\nThe ${p.qualification} (certificate ${p.certificateNumber}) of "${p.organisation}" was not verified.\n\nReason: ${p.reason}\n\nPlease correct it or upload a new scan of the certificate and submit it again.`,
+    }),
+  },
+  'qualification-expiry-reminder': {
+    zh: (p) => ({
+      subject: `资质将于 ${p.daysLeft} 天后到期：${p.qualification} · 融通平台`,
+      text: `${p.name}，您好：\n\n贵单位“${p.organisation}”的${p.qualification}（证书编号 ${p.certificateNumber}）有效期至 ${p.expiresOn}，还有 ${p.daysLeft} 天。到期后该资质不再展示，也不再用于需求匹配。\n\n换发新证后，请在以下页面更新证书信息和扫描件：\n\n${p.link}`,
+    }),
+    en: (p) => ({
+      subject: `Qualification expires in ${p.daysLeft} days: ${p.qualification} · Rongtong`,
+      text: `Dear ${p.name},\n\nThe ${p.qualification} (certificate ${p.certificateNumber}) of "${p.organisation}" is valid until ${p.expiresOn}, ${p.daysLeft} days from now. After that it is no longer shown or used in matching.\n\nOnce the certificate is renewed, update it and its scan here:\n\n${p.link}`,
     }),
   },
 };

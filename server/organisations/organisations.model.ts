@@ -15,6 +15,9 @@ export interface OrganisationRecord {
   contact: { person: string; phone: string; email: string };
   status: OrganisationStatus;
   verification: { decidedBy: string; decidedAt: Date; reason: string } | null;
+  /** The business licence (营业执照) scan organisers review; a stored file id. */
+  licenceFileId: string | null;
+  licenceSubmittedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,10 +41,13 @@ const organisationSchema = new Schema<OrganisationRecord>(
       type: new Schema({ decidedBy: String, decidedAt: Date, reason: String }, { _id: false }),
       default: null,
     },
+    licenceFileId: { type: String, default: null },
+    licenceSubmittedAt: { type: Date, default: null },
   },
   { collection: 'organisations', timestamps: true },
 );
 organisationSchema.index({ kind: 1, status: 1 });
+organisationSchema.index({ status: 1, name: 1 });
 
 export type OrganisationModel = Model<OrganisationRecord>;
 

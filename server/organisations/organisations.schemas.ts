@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scanUpload, uploadField } from '../core/upload';
 import { isValidCreditCode, normaliseCreditCode } from './credit-code';
 
 /** Form fields arrive as a string when one box is ticked and as an array when several are. */
@@ -35,6 +36,13 @@ export const organisationInput = z.object({
 
 export type OrganisationInput = z.infer<typeof organisationInput>;
 
+/** What the administrator edits later; the kind stays as registered. */
+export const organisationProfileInput = organisationInput.omit({ kind: true });
+
+export type OrganisationProfileInput = z.infer<typeof organisationProfileInput>;
+
+export const organisationParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/, '没有这个单位 / No such organisation') });
+
 export const verificationDecision = z
   .object({
     decision: z.enum(['verified', 'rejected']),
@@ -43,3 +51,8 @@ export const verificationDecision = z
   .refine((value) => value.decision === 'verified' || value.reason.length > 0, { message: '驳回时请填写原因 / Give a reason for a rejection', path: ['reason'] });
 
 export type VerificationDecision = z.infer<typeof verificationDecision>['decision'];
+
+/** The business licence (营业执照): a scan or photo, PDF or image. */
+export const LICENCE_UPLOAD = scanUpload('licence');
+
+export const licenceSubmission = z.object({ licence: uploadField({ required: true }) });

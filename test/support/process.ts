@@ -12,9 +12,12 @@ export interface RunningProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/** Runs a TypeScript entry point the way npm scripts do (through tsx), with a clean env. */
-export function runTs(entry: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+/**
+ * Runs a TypeScript entry point the way npm scripts do (through tsx), with a
+ * clean env; `nodeArgs` carries flags NODE_OPTIONS refuses, such as `--cpu-prof`.
+ */
+export function runTs(entry: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
