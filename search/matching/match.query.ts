@@ -1,0 +1,191 @@
+import type { MultiSearchRequestSchema } from 'typesense/lib/Typesense/Types';
+import { QUALIFICATION_TYPES, levelRank } from '../../server/qualifications/qualification-catalogue';
+import type { CalendarDay, NeedRequirements } from '../../server/matching/eligibility';
+import { capabilityCollection, qualificationValidUntilField } from '../capabilities/capability.collection';
+import { dayNumber, type CapabilitySearchDocument } from '../capabilities/capability.mapper';
+import { domainOf, industryLeaf } from '../capabilities/industry-vocabulary';
+import regions from '../../seeds/regions.json';
+import { informativeTerms, phraseTokens } from './need-terms';
+
+export interface MatchNeed {
+  id: string;
+  title: string;
+  summary: string;
+  description: string;
+  keywords: string[];
+  industries: string[];
+  requirements: NeedRequirements;
+}
+
+export interface MatchQueryOptions {
+  asOf: CalendarDay;
+  /** false: leave hard requirements out, to find near misses. */
+  eligibleOnly: boolean;
+  /** How many hits each probe brings back (Typesense allows 250). */
+  perProbe?: number;
+  collection?: string;
+}
+
+/** Where a probe's words come from; decides how much a hit on it counts. */
+export type ProbeSource = 'title' | 'keyword' | 'text' | 'taxonomy' | 'industry';
+
+export interface MatchProbe {
+  source: ProbeSource;
+  /** Index tokens that must all be present (none for the industry probe). */
+  tokens: string[];
+  weight: number;
+}
+
+/** One focused Typesense search per probe; `searches[i]` answers `probes[i]`. */
+export interface MatchPlan {
+  need: MatchNeed;
+  asOf: CalendarDay;
+  probes: MatchProbe[];
+  searches: Array<MultiSearchRequestSchema<CapabilitySearchDocument, string>>;
+}
+
+/** Typesense's default `limit_multi_searches` is 50; one slot is the industry probe. */
+const MAX_TEXT_PROBES = 48;
+const MAX_TAXONOMY_PROBES = 12;
+
+const SOURCE_WEIGHTS: Record<ProbeSource, number> = { title: 2, keyword: 2, text: 1, taxonomy: 0.6, industry: 0 };
+
+const TEXT_FIELDS = ['title', 'keywords', 'summary', 'description', 'industry_terms'] as const;
+const TEXT_FIELD_WEIGHTS = [15, 12, 9, 6, 3];
+/** Ranking reads ids, industries and the eligibility fields; highlights carry the matched words. */
+const BULKY_FIELDS = 'summary,description,industry_terms';
+
+function quote(value: string): string {
+  return `\`${value.replace(/`/g, '')}\``;
+}
+
+function list(values: readonly string[]): string {
+  return `[${values.map(quote).join(',')}]`;
+}
+
+/**
+ * Hard requirements as `filter_by`: for every required qualification the
+ * organisation's verified holdings at the required rank or better are valid on
+ * `asOf` (the validity day itself included), and the TRL is at least the
+ * minimum. A requirement of a type or level the catalogue does not know can
+ * never be met: then nothing is eligible and there is nothing to search.
+ */
+export function eligibilityFilter(requirements: NeedRequirements, asOf: CalendarDay): { satisfiable: boolean; filter?: string } {
+  const day = dayNumber(asOf);
+  const clauses: string[] = [];
+  for (const requirement of requirements.qualifications) {
+    const known = QUALIFICATION_TYPES.some((candidate) => candidate.code === requirement.type);
+    const rank = known ? (requirement.minLevel ? levelRank(requirement.type, requirement.minLevel) : 1) : 0;
+    if (rank === 0) return { satisfiable: false };
+    clauses.push(`${qualificationValidUntilField(requirement.type, rank)}:>=${day}`);
+  }
+  if (requirements.minTrl !== null && requirements.minTrl !== undefined) clauses.push(`trl:>=${requirements.minTrl}`);
+  return { satisfiable: true, ...(clauses.length ? { filter: clauses.join(' && ') } : {}) };
+}
+
+/** Leaves and domains of the need, for the industry boosts. */
+export function needIndustries(need: MatchNeed): { leaves: string[]; domains: string[] } {
+  const leaves = need.industries.filter((code) => industryLeaf(code));
+  return { leaves, domains: [...new Set(need.industries.map(domainOf))] };
+}
+
+/**
+ * The need's industries as a boost, never a wall: a capability filed in the
+ * need's leaves scores 3, one elsewhere in the same domains 1.
+ */
+function industryBoost(need: MatchNeed): string | undefined {
+  const { leaves, domains } = needIndustries(need);
+  const branches: string[] = [];
+  if (leaves.length) branches.push(`(industries:${list(leaves)}):3`);
+  if (domains.length) branches.push(`(domains:${list(domains)}):1`);
+  return branches.length ? `_eval([${branches.join(',')}]):desc` : undefined;
+}
+
+/** Preferred regions as the provinces capabilities are indexed by (`湖北省武汉市` → `湖北省`). */
+export function preferredProvinces(need: MatchNeed): string[] {
+  const wanted = need.requirements.preferredRegions ?? [];
+  return [...new Set(wanted.map((region) => regions.provinces.find((province) => region.startsWith(province.zh))?.zh ?? region))];
+}
+
+/** Preferences as a boost: preferred regions first, then verified organisations. */
+function preferenceBoost(need: MatchNeed): string {
+  const regions = preferredProvinces(need);
+  const branches: string[] = [];
+  if (regions.length) {
+    branches.push(`(province:${list(regions)} && organisation_verified:true):3`);
+    branches.push(`(province:${list(regions)}):2`);
+  }
+  branches.push('(organisation_verified:true):1');
+  return `_eval([${branches.join(',')}]):desc`;
+}
+
+function addProbe(probes: Map<string, MatchProbe>, source: ProbeSource, tokens: string[]): void {
+  if (tokens.length === 0) return;
+  const key = tokens.join(' ');
+  const existing = probes.get(key);
+  if (!existing || existing.weight < SOURCE_WEIGHTS[source]) probes.set(key, { source, tokens, weight: SOURCE_WEIGHTS[source] });
+}
+
+/**
+ * The need's words as probes: its title and keywords (counting double), the
+ * informative words of its summary and description, and the taxonomy's own
+ * words for the need's industries, so a listing that says "光电球" is found for
+ * a need that says "光电吊舱".
+ */
+export function needProbes(need: MatchNeed): MatchProbe[] {
+  const own = new Map<string, MatchProbe>();
+  for (const tokens of informativeTerms(need.title)) addProbe(own, 'title', tokens);
+  for (const keyword of need.keywords) addProbe(own, 'keyword', phraseTokens(keyword));
+  for (const tokens of informativeTerms(`${need.summary}\n${need.description}`)) addProbe(own, 'text', tokens);
+  const taxonomy = new Map<string, MatchProbe>();
+  for (const code of needIndustries(need).leaves) {
+    const leaf = industryLeaf(code)!;
+    for (const phrase of [leaf.zh, ...leaf.keywords]) {
+      const tokens = phraseTokens(phrase);
+      if (!own.has(tokens.join(' '))) addProbe(taxonomy, 'taxonomy', tokens);
+    }
+  }
+  const taxonomyProbes = [...taxonomy.values()].slice(0, MAX_TAXONOMY_PROBES);
+  return [...[...own.values()].slice(0, MAX_TEXT_PROBES - taxonomyProbes.length), ...taxonomyProbes];
+}
+
+export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): MatchPlan {
+  const collection = options.collection ?? capabilityCollection.name;
+  const perPage = options.perProbe ?? 100;
+  const hard = eligibilityFilter(need.requirements, options.asOf);
+  if (options.eligibleOnly && !hard.satisfiable) return { need, asOf: options.asOf, probes: [], searches: [] };
+  const eligibility = options.eligibleOnly ? hard.filter : undefined;
+  const industry = industryBoost(need);
+  const preferences = preferenceBoost(need);
+  const probes = needProbes(need);
+  const searches: MatchPlan['searches'] = probes.map((probe) => ({
+    collection,
+    q: probe.tokens.join(' '),
+    query_by: TEXT_FIELDS.join(','),
+    query_by_weights: TEXT_FIELD_WEIGHTS.join(','),
+    // A probe is one concept: every token of it must be present, spelled as written.
+    prefix: false,
+    num_typos: 0,
+    drop_tokens_threshold: 0,
+    typo_tokens_threshold: 0,
+    filter_by: eligibility,
+    sort_by: ['_text_match:desc', industry, preferences].filter(Boolean).join(','),
+    highlight_fields: TEXT_FIELDS.join(','),
+    exclude_fields: BULKY_FIELDS,
+    per_page: perPage,
+  }));
+  const { domains } = needIndustries(need);
+  if (domains.length) {
+    probes.push({ source: 'industry', tokens: [], weight: 0 });
+    const inIndustry = `domains:${list(domains)}`;
+    searches.push({
+      collection,
+      q: '*',
+      filter_by: eligibility ? `${inIndustry} && ${eligibility}` : inIndustry,
+      sort_by: [industry, preferences, 'published_at:desc'].filter(Boolean).join(','),
+      exclude_fields: BULKY_FIELDS,
+      per_page: perPage,
+    });
+  }
+  return { need, asOf: options.asOf, probes, searches };
+}
