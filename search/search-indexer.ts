@@ -14,6 +14,11 @@ export interface IndexerDeps {
   client: Client;
   bindings: SearchBinding[];
   logger: Logger;
+  /**
+   * Settings kept per physical collection (synonyms) must be put on each newly
+   * built one; called with its physical name before the alias switches to it.
+   */
+  onCollectionBuilt?: (physicalCollection: string) => Promise<void>;
 }
 
 export interface DrainResult {
@@ -117,6 +122,7 @@ export function createSearchIndexer(deps: IndexerDeps) {
       done += batch.length;
       onProgress?.({ collection: definition.name, done, total: Math.max(total, done) });
     }
+    await deps.onCollectionBuilt?.(target);
     await deps.client.aliases().upsert(definition.name, { collection_name: target });
     if (previous && previous !== target) await dropCollection(previous);
     await reconcileBinding(binding);

@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionMiddleware({ config: deps.config, connection: deps.store.connection, secret: deps.sessionSecret }));
   app.use(absoluteSessionTimeout(deps.config));
   app.use(csrfProtection);
-  const { accounts, audit, mail, organisations } = deps.features;
+  const { accounts, audit, mail, organisations, qualifications, profiles, files } = deps.features;
   const accountsWeb = accounts.web();
   app.use(accountsWeb.middleware);
 
@@ -69,13 +69,25 @@ export function createApp(deps: AppDeps): Express {
     { name: 'store', critical: true, health: () => deps.store.health() },
     { name: 'search', critical: false, health: () => deps.search.health() },
   ]);
-  const home = createHomeFeature(taxonomy.service);
+  const home = createHomeFeature({
+    taxonomy: taxonomy.service,
+    capabilities: deps.features.capabilities.service,
+    organisations: organisations.service,
+    qualifications: qualifications.service,
+  });
 
   app.use(health.router);
   app.use(home.router);
   app.use(taxonomy.router);
   app.use(accountsWeb.router);
   app.use(organisations.router);
+  app.use(qualifications.router);
+  app.use(profiles.router);
+  app.use(files.router);
+  app.use(deps.features.capabilities.router);
+  app.use(deps.features.needs.router);
+  app.use(deps.features.screening.router);
+  app.use(deps.features.searchPages.router);
   app.use(audit.router);
   app.use(mail.router);
 

@@ -40,8 +40,15 @@ export async function openPlatform(config: Config, logger: Logger, searchOptions
     // The platform serves without search; the drain job builds the collections once it is back.
     logger.warn({ err: (error as Error).message }, 'search is unavailable at start-up');
   }
+  const terms = await features.screening.service.ensureDefaults();
+  if (terms.inserted) logger.info(terms, 'default sensitive terms loaded');
   const seeded = await seedTaxonomy(features.taxonomy.service);
   if (seeded.inserted) logger.info(seeded, 'industry taxonomy loaded');
+  try {
+    await features.taxonomy.service.applySynonyms();
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'search synonyms not applied at start-up; the reconcile job retries');
+  }
   // Demo people only on a development machine's built-in store, never against a real database.
   if (store.mode === 'embedded' && config.env === 'development') {
     const demo = await seedDemoAccounts(features);

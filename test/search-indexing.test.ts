@@ -58,7 +58,8 @@ describe('search indexing (built-in engine, in process)', () => {
       id: 'stale.entry', revision: 1, code: 'stale.entry', domain: 'stale', level: 'leaf', zh: '陈旧条目', en: 'Stale', keywords: [], position: 0,
     });
     const results = await platform.platform.features.indexer.reconcile();
-    assert.deepEqual(results, [{ collection: 'industries', upserted: 1, deleted: 1 }]);
+    // Only the industries collection drifted; every other collection is reported clean.
+    assert.deepEqual(results.filter((result) => result.upserted || result.deleted), [{ collection: 'industries', upserted: 1, deleted: 1 }]);
     const restored = await client.collections('industries').documents('aerospace.uav').retrieve();
     assert.equal((restored as { zh: string }).zh, '无人机与无人直升机');
     await assert.rejects(client.collections('industries').documents('stale.entry').retrieve(), { httpStatus: 404 });

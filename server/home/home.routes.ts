@@ -2,15 +2,15 @@ import { Router } from 'express';
 import { guardedRouter, publicRoute } from '../core/guards';
 import { LOCALE_COOKIE } from '../core/i18n';
 import { validate } from '../core/validate';
-import { presentDomain, type TaxonomyService } from '../taxonomy';
+import { presentHome } from './home.presenter';
 import { localeChoice } from './home.schemas';
+import type { HomeService } from './home.service';
 
-export function homeRoutes(taxonomy: TaxonomyService): Router {
+export function homeRoutes(home: HomeService): Router {
   const router = guardedRouter(Router());
 
   router.get('/', publicRoute, async (_req, res) => {
-    const domains = await taxonomy.listDomains();
-    res.render('home/index', { domains: domains.map((domain) => presentDomain(domain, res.locals.locale)) });
+    res.render('home/index', presentHome(await home.overview(), res.locals.locale));
   });
 
   router.get('/locale/:locale', publicRoute, (req, res) => {

@@ -1,6 +1,8 @@
-import type { TaxonomyService } from '../taxonomy';
 import { homeRoutes } from './home.routes';
+import { createHomeService, type HomeServiceDeps } from './home.service';
 
-export function createHomeFeature(taxonomy: TaxonomyService) {
-  return { router: homeRoutes(taxonomy) };
+export function createHomeFeature(deps: HomeServiceDeps) {
+  return { router: homeRoutes(createHomeService(deps)) };
 }
+
+export type { HomeNeed, LatestPublicNeeds } from './home.service';

@@ -8,6 +8,8 @@ export interface IndustryRecord {
   zh: string;
   en: string;
   keywords: string[];
+  /** Groups of true equivalents among the leaf's terms; they become search synonyms. */
+  equivalents: string[][];
   sources: string[];
   position: number;
   createdAt: Date;
@@ -22,6 +24,7 @@ const industrySchema = new Schema<IndustryRecord>(
     zh: { type: String, required: true, trim: true, maxlength: 80 },
     en: { type: String, required: true, trim: true, maxlength: 160 },
     keywords: { type: [String], default: [] },
+    equivalents: { type: [[String]], default: undefined },
     sources: { type: [String], default: [] },
     position: { type: Number, required: true },
   },

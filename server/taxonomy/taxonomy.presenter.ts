@@ -1,5 +1,5 @@
 import type { Locale } from '../core/i18n';
-import type { Industry, IndustryDomain, IndustrySearchOutcome } from './taxonomy.service';
+import type { Industry, IndustryDomain, IndustrySearchOutcome, ListingCounts } from './taxonomy.service';
 
 export interface IndustryView {
   code: string;
@@ -7,21 +7,48 @@ export interface IndustryView {
   secondaryLabel: string;
   keywords: string[];
   href: string;
+  /** Null when search is down and nothing can be counted. */
+  counts: { needs: number; capabilities: number } | null;
 }
 
 export interface DomainView extends IndustryView {
   leaves: IndustryView[];
 }
 
-function presentIndustry(industry: Industry, locale: Locale): IndustryView {
+function presentIndustry(industry: Omit<Industry, 'equivalents'>, locale: Locale, counts?: ListingCounts): IndustryView {
   const [label, secondaryLabel] = locale === 'zh' ? [industry.zh, industry.en] : [industry.en, industry.zh];
-  const domainCode = industry.parent ?? industry.code;
-  const href = industry.parent ? `/industries/${domainCode}#${industry.code}` : `/industries/${domainCode}`;
-  return { code: industry.code, label, secondaryLabel, keywords: industry.keywords, href };
+  return {
+    code: industry.code,
+    label,
+    secondaryLabel,
+    keywords: industry.keywords,
+    href: `/industries/${industry.code}`,
+    counts: counts?.available ? { needs: counts.needs.get(industry.code) ?? 0, capabilities: counts.capabilities.get(industry.code) ?? 0 } : null,
+  };
 }
 
-export function presentDomain(domain: IndustryDomain, locale: Locale): DomainView {
-  return { ...presentIndustry(domain, locale), leaves: domain.leaves.map((leaf) => presentIndustry(leaf, locale)) };
+export function presentDomain(domain: IndustryDomain, locale: Locale, counts?: ListingCounts): DomainView {
+  return { ...presentIndustry(domain, locale, counts), leaves: domain.leaves.map((leaf) => presentIndustry(leaf, locale, counts)) };
+}
+
+export function presentLeaf(leaf: Industry, domain: IndustryDomain, locale: Locale, counts: ListingCounts) {
+  return {
+    ...presentIndustry(leaf, locale, counts),
+    domain: presentIndustry(domain, locale),
+    equivalents: leaf.equivalents,
+    needsHref: `/search?tab=needs&industry=${encodeURIComponent(leaf.code)}`,
+    capabilitiesHref: `/search?tab=capabilities&industry=${encodeURIComponent(leaf.code)}`,
+  };
+}
+
+/** The edit form's values in the shape the form posts them. */
+export function industryFormValues(industry: Industry): Record<string, string> {
+  return {
+    zh: industry.zh,
+    en: industry.en,
+    keywords: industry.keywords.join('\n'),
+    equivalents: industry.equivalents.map((group) => group.join(', ')).join('\n'),
+  };
 }
 
 export type IndustrySearchView =

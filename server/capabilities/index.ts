@@ -1,0 +1,48 @@
+import type { Connection } from 'mongoose';
+import taxonomyFile from '../../seeds/taxonomy.json';
+import type { SearchIndexer } from '../../search';
+import type { AuditService } from '../audit';
+import type { OrganisationService } from '../organisations';
+import type { RegionsService } from '../regions';
+import type { ScreeningService } from '../screening';
+import type { TaxonomyService } from '../taxonomy';
+import { capabilityModel } from './capabilities.model';
+import { capabilitiesRoutes } from './capabilities.routes';
+import { capabilitySearchBinding } from './capabilities.search-source';
+import { createCapabilityService, type QualificationsReader } from './capabilities.service';
+
+export interface CapabilitiesFeatureDeps {
+  connection: Connection;
+  organisations: OrganisationService;
+  qualifications: QualificationsReader;
+  taxonomy: TaxonomyService;
+  screening: ScreeningService;
+  audit: AuditService;
+  indexer: SearchIndexer;
+}
+
+export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
+  const service = createCapabilityService({
+    capabilities: capabilityModel(deps.connection),
+    organisations: deps.organisations,
+    qualifications: deps.qualifications,
+    taxonomy: deps.taxonomy,
+    screening: deps.screening,
+    audit: deps.audit,
+    indexer: deps.indexer,
+    listingKinds: taxonomyFile.listingKinds,
+  });
+  return { service, router: capabilitiesRoutes({ capabilities: service, organisations: deps.organisations, taxonomy: deps.taxonomy }) };
+}
+
+export function capabilitiesSearchBinding(deps: {
+  connection: Connection;
+  regions: RegionsService;
+  readers: () => { organisations: OrganisationService; qualifications: QualificationsReader };
+}) {
+  return capabilitySearchBinding({ capabilities: capabilityModel(deps.connection), regions: deps.regions, readers: deps.readers });
+}
+
+export type { CapabilityService, Capability, CapabilityDetail, HeldQualification, QualificationsReader } from './capabilities.service';
+export { CAPABILITY_COLLECTION, PUBLISHING_KINDS } from './capabilities.service';
+export { presentCapabilitySummary, presentQualification, listingKindLabel, directionLabel } from './capabilities.presenter';
