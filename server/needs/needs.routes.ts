@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { blankForm, formRoute } from '../core/forms';
 import { actorOf, guardedRouter, publicRoute, requireRole } from '../core/guards';
 import { clientIp, noticeOf } from '../core/request-info';
+import { formatTime } from '../core/time';
 import { uploadField, type UploadArea } from '../core/upload';
 import { validate } from '../core/validate';
 import type { OrganisationService } from '../organisations';
@@ -72,7 +73,7 @@ export function needsRoutes(deps: NeedsRoutesDeps): Router {
   router.get('/review/needs', organisers, async (req, res) => {
     const [queue, context] = await Promise.all([needs.reviewQueue(actorOf(req)), labels(res)]);
     res.render('needs/review-queue', {
-      needs: queue.map((need) => ({ ...presentNeedSummary(need, context), heldFindings: need.heldFindings, submittedAt: need.submittedAt ? need.submittedAt.toISOString() : '' })),
+      needs: queue.map((need) => ({ ...presentNeedSummary(need, context), heldFindings: need.heldFindings, submittedAt: need.submittedAt ? formatTime(need.submittedAt) : '' })),
       notice: noticeOf(req, NOTICES),
     });
   });
