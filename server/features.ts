@@ -92,6 +92,7 @@ export function createFeatures(deps: FeatureDeps) {
     screening: screening.service,
     audit: audit.service,
     indexer,
+    uploads: files.uploads,
   });
   const needs = createNeedsFeature({
     connection,

@@ -96,6 +96,13 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/capabilities/:id/edit', path: `/capabilities/${NO_SUCH_ID}/edit`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
   { method: 'POST', route: '/capabilities/:id', path: `/capabilities/${NO_SUCH_ID}`, allowed: ['org-member', 'org-admin', 'organiser'], status: 403 },
   { method: 'POST', route: '/capabilities/:id/withdraw', path: `/capabilities/${NO_SUCH_ID}/withdraw`, allowed: SIGNED_IN, status: 404 },
+  // Multipart in real use; the refused form re-renders the edit page of a capability that does not exist.
+  { method: 'POST', route: '/capabilities/:id/attachments', path: `/capabilities/${NO_SUCH_ID}/attachments`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'POST', route: '/capabilities/:id/images', path: `/capabilities/${NO_SUCH_ID}/images`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'POST', route: '/capabilities/:id/attachments/:fileId/delete', path: `/capabilities/${NO_SUCH_ID}/attachments/${NO_SUCH_ID}/delete`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'POST', route: '/capabilities/:id/images/:fileId/delete', path: `/capabilities/${NO_SUCH_ID}/images/${NO_SUCH_ID}/delete`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'GET', route: '/capabilities/:id/attachments/:fileId', path: `/capabilities/${NO_SUCH_ID}/attachments/${NO_SUCH_ID}`, allowed: EVERYONE, status: 404 },
+  { method: 'GET', route: '/capabilities/:id/images/:fileId', path: `/capabilities/${NO_SUCH_ID}/images/${NO_SUCH_ID}`, allowed: EVERYONE, status: 404 },
   // Taxonomy upkeep by organisers
   { method: 'GET', route: '/industries/:code/edit', path: '/industries/aerospace.uav/edit', allowed: ['organiser', 'platform-admin'], status: 200 },
   { method: 'POST', route: '/industries/:code', path: '/industries/aerospace.uav', allowed: ['organiser', 'platform-admin'], status: 422 },

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
-import { createOrganisation, createPerson, signInAs, type SignedIn, type TestPerson } from './support/agents';
+import request from 'supertest';
+import { anonymousAgent, createOrganisation, createPerson, signInAs, type SignedIn, type TestPerson } from './support/agents';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { elfExecutable, minimalPdf, minimalPng, postMultipart, wordDocument, zipArchive } from './support/uploads';
 import type { Actor } from '../server/core/actor';
+
+/** Supertest leaves binary bodies alone only when asked to buffer them. */
+function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+const MEGABYTE = 1024 * 1024;
 
 describe('capabilities', () => {
   let test: TestPlatform;
@@ -49,5 +60,195 @@ describe('capabilities', () => {
     const client = test.platform.search.client;
     const result = await client.collections('capabilities').documents().search({ q: 'UAV', query_by: 'title,summary,keywords' });
     assert.equal(result.found, 1);
+  });
+
+  describe('attachments and images', () => {
+    let member: SignedIn;
+    let outsider: SignedIn;
+    let organiser: SignedIn;
+    let anonymous: SignedIn;
+
+    before(async function () {
+      this.timeout(60_000);
+      member = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-member'], organisationId: supplier.organisationId }));
+      const other = await createOrganisation(test.platform, { kind: 'institute' });
+      await test.platform.features.organisations.service.setVerification(organiserActor, other.id, 'verified', '');
+      outsider = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-admin'], organisationId: other.id }));
+      // Organisers' second-factor codes work once: one sign-in for the file.
+      const office = await createOrganisation(test.platform, { kind: 'government' });
+      organiser = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id }));
+      anonymous = await anonymousAgent(test.app);
+    });
+
+    const form = (title: string, action: 'draft' | 'publish') => ({
+      kind: 'technology',
+      direction: 'civil-to-military',
+      title,
+      summary: '高精度复合材料构件的设计与制造能力。',
+      industries: ['aerospace.uav'],
+      keywords: '复合材料',
+      trl: '6',
+      declaration: 'on',
+      action,
+    });
+
+    async function draft(title: string): Promise<string> {
+      const created = await supplierAgent.post('/capabilities', form(title, 'draft'));
+      assert.equal(created.status, 303, created.text.slice(0, 1000));
+      return /\/capabilities\/([a-f0-9]{24})/.exec(created.headers.location!)![1]!;
+    }
+
+    /** The file links the edit page shows, in page order. */
+    async function links(id: string, kind: 'attachments' | 'images'): Promise<string[]> {
+      const page = await supplierAgent.agent.get(`/capabilities/${id}/edit`).expect(200);
+      const pattern = new RegExp(`/capabilities/${id}/${kind}/[a-f0-9]{24}(?=")`, 'g');
+      return [...new Set(page.text.match(pattern) ?? [])];
+    }
+
+    const attach = (who: SignedIn, id: string, content: Buffer, filename: string, fields: Record<string, string> = { declaration: 'on' }) =>
+      postMultipart(who, `/capabilities/${id}/attachments`, fields, { field: 'file', content, filename });
+    const addImage = (who: SignedIn, id: string, content: Buffer, filename: string, fields: Record<string, string> = { declaration: 'on' }) =>
+      postMultipart(who, `/capabilities/${id}/images`, fields, { field: 'image', content, filename, contentType: 'image/png' });
+
+    it('uploads a real PDF and a PNG on the edit page and serves them with the type found in their content', async () => {
+      const id = await draft('复合材料构件制造（附件）');
+      const pdf = minimalPdf('composite datasheet');
+      await attach(supplierAgent, id, pdf, '产品手册.pdf').expect(303).expect('Location', `/capabilities/${id}/edit?notice=capability-attachment-added#attachments`);
+      // Members of the organisation edit its capabilities too.
+      const png = minimalPng();
+      await addImage(member, id, png, 'sample.png', { caption: '样机外观', declaration: 'on' }).expect(303).expect('Location', `/capabilities/${id}/edit?notice=capability-image-added#images`);
+
+      const edit = await supplierAgent.agent.get(`/capabilities/${id}/edit?notice=capability-image-added`).expect(200);
+      assert.match(edit.text, /图片已上传/);
+      assert.match(edit.text, /产品手册\.pdf/);
+      const [attachmentHref] = await links(id, 'attachments');
+      const [imageHref] = await links(id, 'images');
+      assert.ok(attachmentHref && imageHref);
+
+      const document = await supplierAgent.agent.get(attachmentHref).buffer(true).parse(binary).expect(200);
+      assert.equal(document.headers['content-type'], 'application/pdf');
+      assert.equal(document.headers['content-disposition'], `attachment; filename="????.pdf"; filename*=UTF-8''%E4%BA%A7%E5%93%81%E6%89%8B%E5%86%8C.pdf`);
+      assert.equal(document.headers['x-content-type-options'], 'nosniff');
+      assert.deepEqual(document.body, pdf);
+
+      const picture = await supplierAgent.agent.get(imageHref).buffer(true).parse(binary).expect(200);
+      assert.equal(picture.headers['content-type'], 'image/png');
+      assert.equal(picture.headers['content-disposition'], 'inline; filename=sample.png');
+      assert.equal(picture.headers['x-content-type-options'], 'nosniff');
+      assert.deepEqual(picture.body, png);
+    });
+
+    it('recognises an Office document inside its ZIP container and refuses a plain archive', async () => {
+      const id = await draft('复合材料构件制造（Office）');
+      const docx = wordDocument();
+      await attach(supplierAgent, id, docx, '技术说明.zip').expect(303);
+      const [href] = await links(id, 'attachments');
+      const download = await supplierAgent.agent.get(href!).buffer(true).parse(binary).expect(200);
+      assert.equal(download.headers['content-type'], 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      assert.match(download.headers['content-disposition'] ?? '', /filename\*=UTF-8''%E6%8A%80%E6%9C%AF%E8%AF%B4%E6%98%8E\.docx$/);
+      assert.deepEqual(download.body, docx);
+
+      const archive = await attach(supplierAgent, id, zipArchive({ 'readme.txt': 'not a document' }), 'slides.pptx').expect(422);
+      assert.match(archive.text, /只接受 PDF、PNG、JPEG、Word、Excel、PowerPoint 文件（按文件内容判断）/);
+      assert.equal((await links(id, 'attachments')).length, 1);
+    });
+
+    it('refuses an executable renamed .pdf, a PDF posing as an image and oversized files, keeping what was typed', async () => {
+      const id = await draft('复合材料构件制造（拒收）');
+      const executable = await attach(supplierAgent, id, elfExecutable(), 'spec.pdf').expect(422);
+      assert.match(executable.text, /只接受 PDF、PNG、JPEG、Office \(docx\/xlsx\/pptx\)、Office 97–2003 \(doc\/xls\/ppt\) 文件（按文件内容判断）/);
+      assert.match(executable.text, /value="复合材料构件制造（拒收）"/, 'the capability form keeps its values');
+      assert.match(executable.text, /name="declaration" value="on" checked/, 'the ticked declaration stays ticked');
+
+      const notAnImage = await addImage(supplierAgent, id, minimalPdf(), 'photo.png', { caption: '外观照片', declaration: 'on' }).expect(422);
+      assert.match(notAnImage.text, /只接受 PNG、JPEG 文件（按文件内容判断）/);
+      assert.match(notAnImage.text, /value="外观照片"/);
+
+      const bigImage = await addImage(supplierAgent, id, minimalPng({ padTo: 5 * MEGABYTE + 1 }), 'big.png', { caption: '大图说明', declaration: 'on' }).expect(422);
+      assert.match(bigImage.text, /文件超过 5 MB 上限/);
+      assert.match(bigImage.text, /value="大图说明"/, 'the caption typed before the file survives');
+
+      const bigDocument = await attach(supplierAgent, id, Buffer.concat([minimalPdf(), Buffer.alloc(20 * MEGABYTE, 0x20)]), 'big.pdf').expect(422);
+      assert.match(bigDocument.text, /文件超过 20 MB 上限/);
+
+      const undeclared = await attach(supplierAgent, id, minimalPdf(), 'ok.pdf', {}).expect(422);
+      assert.match(undeclared.text, /请确认所填内容不含涉密信息/);
+
+      assert.deepEqual(await links(id, 'attachments'), []);
+      assert.deepEqual(await links(id, 'images'), []);
+    });
+
+    it('shows draft files to their organisation and organisers only, and published files to everyone', async () => {
+      const id = await draft('复合材料构件制造（公开）');
+      await attach(supplierAgent, id, minimalPdf(), 'brochure.pdf').expect(303);
+      await addImage(supplierAgent, id, minimalPng(), 'part.png', { caption: '构件照片', declaration: 'on' }).expect(303);
+      const [attachmentHref] = await links(id, 'attachments');
+      const [imageHref] = await links(id, 'images');
+
+      for (const who of [anonymous, outsider]) {
+        await who.agent.get(attachmentHref!).expect(404);
+        await who.agent.get(imageHref!).expect(404);
+        await who.agent.get(`/capabilities/${id}`).expect(404);
+      }
+      await member.agent.get(attachmentHref!).expect(200);
+      await organiser.agent.get(imageHref!).expect(200);
+
+      await supplierAgent.post(`/capabilities/${id}`, form('复合材料构件制造（公开）', 'publish')).expect(303);
+      const page = await anonymous.agent.get(`/capabilities/${id}`).expect(200);
+      assert.match(page.headers['content-security-policy'] ?? '', /img-src 'self'/);
+      assert.match(page.text, new RegExp(`<img src="${imageHref}" alt="构件照片"`), 'the image is in the gallery');
+      assert.match(page.text, new RegExp(`href="${attachmentHref}" download>brochure\\.pdf`));
+      const document = await anonymous.agent.get(attachmentHref!).expect(200);
+      assert.match(document.headers['content-disposition'] ?? '', /^attachment; filename=brochure\.pdf$/);
+      const picture = await request(test.app).get(imageHref!).buffer(true).parse(binary).expect(200);
+      assert.equal(picture.headers['content-type'], 'image/png');
+      await outsider.agent.get(attachmentHref!).expect(200);
+
+      await supplierAgent.post(`/capabilities/${id}/withdraw`).expect(303);
+      await anonymous.agent.get(attachmentHref!).expect(404);
+      await anonymous.agent.get(imageHref!).expect(404);
+    });
+
+    it('screens file names and captions like the text of the listing', async () => {
+      const id = await draft('复合材料构件制造（保密检查）');
+      const marked = await attach(supplierAgent, id, minimalPdf(), '绝密-技术方案.pdf').expect(422);
+      assert.match(marked.text, /含有密级标志或敏感词“绝密”/);
+      const markedCaption = await addImage(supplierAgent, id, minimalPng(), 'photo.png', { caption: 'TOP SECRET prototype', declaration: 'on' }).expect(422);
+      assert.match(markedCaption.text, /TOP SECRET/);
+      assert.deepEqual(await links(id, 'attachments'), []);
+      assert.deepEqual(await links(id, 'images'), []);
+
+      // A held term is fine in a draft, but keeps it from being published until the file goes.
+      await attach(supplierAgent, id, minimalPdf(), '内部资料-参数表.pdf').expect(303);
+      const refused = await supplierAgent.post(`/capabilities/${id}`, form('复合材料构件制造（保密检查）', 'publish')).expect(422);
+      assert.match(refused.text, /含有须审查的敏感词“内部资料”/);
+      const [held] = await links(id, 'attachments');
+      await supplierAgent.post(`${held}/delete`).expect(303);
+      await supplierAgent.post(`/capabilities/${id}`, form('复合材料构件制造（保密检查）', 'publish')).expect(303);
+
+      // Nobody reviews a published listing, so there the held name is refused at once.
+      const onPublished = await attach(supplierAgent, id, minimalPdf(), '内部资料-参数表.pdf').expect(422);
+      assert.match(onPublished.text, /含有须审查的敏感词“内部资料”/);
+      assert.deepEqual(await links(id, 'attachments'), []);
+    });
+
+    it('lets the owning organisation delete its files, and nobody else', async () => {
+      const id = await draft('复合材料构件制造（删除）');
+      await attach(supplierAgent, id, minimalPdf(), 'old.pdf').expect(303);
+      await addImage(supplierAgent, id, minimalPng(), 'old.png').expect(303);
+      const [attachmentHref] = await links(id, 'attachments');
+      const [imageHref] = await links(id, 'images');
+
+      await outsider.post(`${attachmentHref}/delete`).expect(404);
+      await supplierAgent.agent.get(attachmentHref!).expect(200);
+
+      await supplierAgent.post(`${attachmentHref}/delete`).expect(303).expect('Location', `/capabilities/${id}/edit?notice=capability-file-removed#attachments`);
+      await member.post(`${imageHref}/delete`).expect(303);
+      await supplierAgent.agent.get(attachmentHref!).expect(404);
+      await supplierAgent.agent.get(imageHref!).expect(404);
+      assert.deepEqual(await links(id, 'attachments'), []);
+      assert.deepEqual(await links(id, 'images'), []);
+      await supplierAgent.post(`${attachmentHref}/delete`).expect(404);
+    });
   });
 });

@@ -9,6 +9,25 @@ export interface SpecificationRow {
   unit: string;
 }
 
+/** An uploaded file of a capability, kept under DATA_DIR/uploads; the client's name survives only as sanitised metadata. */
+export interface CapabilityFileRecord {
+  _id: Types.ObjectId;
+  name: string;
+  /** Detected from the content: `pdf`, `png`, `jpeg`, `docx`… */
+  type: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
+export interface CapabilityImageRecord extends CapabilityFileRecord {
+  /** Shown under the picture and used as its text alternative. */
+  caption: string;
+}
+
 export interface CapabilityRecord {
   _id: Types.ObjectId;
   organisationId: string;
@@ -25,6 +44,8 @@ export interface CapabilityRecord {
   scenarios: string[];
   /** Qualifications of the owning organisation that back this capability. */
   qualificationIds: string[];
+  attachments: CapabilityFileRecord[];
+  images: CapabilityImageRecord[];
   status: CapabilityStatus;
   /** The poster's declaration that the listing carries no classified information, renewed at every publication. */
   declaration: { by: string; at: Date } | null;
@@ -45,6 +66,19 @@ const specificationSchema = new Schema<SpecificationRow>(
   { _id: false },
 );
 
+const fileFields = {
+  name: { type: String, required: true, maxlength: 120 },
+  type: { type: String, required: true },
+  mime: { type: String, required: true },
+  size: { type: Number, required: true, min: 1 },
+  sha256: { type: String, required: true, match: /^[a-f0-9]{64}$/ },
+  storageKey: { type: String, required: true, match: /^[a-f0-9]{32}$/ },
+  uploadedBy: { type: String, required: true },
+  uploadedAt: { type: Date, required: true },
+};
+const attachmentSchema = new Schema<CapabilityFileRecord>(fileFields);
+const imageSchema = new Schema<CapabilityImageRecord>({ ...fileFields, caption: { type: String, default: '', maxlength: 100 } });
+
 const capabilitySchema = new Schema<CapabilityRecord>(
   {
     organisationId: { type: String, required: true },
@@ -59,6 +93,8 @@ const capabilitySchema = new Schema<CapabilityRecord>(
     specifications: { type: [specificationSchema], default: [] },
     scenarios: { type: [String], default: [] },
     qualificationIds: { type: [String], default: [] },
+    attachments: { type: [attachmentSchema], default: [] },
+    images: { type: [imageSchema], default: [] },
     status: { type: String, enum: CAPABILITY_STATUSES, required: true, default: 'draft' },
     declaration: { type: new Schema({ by: String, at: Date }, { _id: false }), default: null },
     createdBy: { type: String, required: true },

@@ -6,7 +6,7 @@ import { trlDefinition, trlOptions } from '../core/trl';
 import type { OrganisationService } from '../organisations';
 import { qualificationType } from '../qualifications/qualification-catalogue';
 import type { IndustryDomain } from '../taxonomy';
-import type { Capability, CapabilityDetail, HeldQualification } from './capabilities.service';
+import type { Capability, CapabilityDetail, CapabilityFile, HeldQualification } from './capabilities.service';
 import { SPECIFICATION_ROWS } from './capabilities.schemas';
 
 type Labelled = { code: string; zh: string; en: string };
@@ -65,6 +65,28 @@ export function presentCapabilitySummary(capability: Capability, context: LabelC
   };
 }
 
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function presentFile(file: CapabilityFile, href: string) {
+  return { id: file.id, href, name: file.name, type: file.type.toUpperCase(), size: formatSize(file.size) };
+}
+
+/** Download links and gallery pictures; the service checks who may follow them again on every request. */
+export function presentCapabilityFiles(capability: Capability) {
+  return {
+    attachments: capability.attachments.map((file) => presentFile(file, `/capabilities/${capability.id}/attachments/${file.id}`)),
+    images: capability.images.map((image) => ({
+      ...presentFile(image, `/capabilities/${capability.id}/images/${image.id}`),
+      caption: image.caption,
+      // The caption describes the picture; without one, the file name is the best text there is.
+      alt: image.caption || image.name.replace(/\.[^.]*$/, ''),
+    })),
+  };
+}
+
 export function presentCapabilityDetail(found: CapabilityDetail, context: LabelContext & { organisations: OrganisationService }) {
   const { capability, organisation } = found;
   return {
@@ -76,6 +98,7 @@ export function presentCapabilityDetail(found: CapabilityDetail, context: LabelC
     specifications: capability.specifications,
     scenarios: capability.scenarios,
     backing: found.backing.map((qualification) => presentQualification(qualification, context.locale)),
+    ...presentCapabilityFiles(capability),
     declaredAt: capability.declaredAt ? formatTime(capability.declaredAt) : '',
     mayEdit: found.mayEdit,
     mayWithdraw: found.mayWithdraw,

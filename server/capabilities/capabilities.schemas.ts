@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { documentUpload } from '../core/document-upload';
+import { JPEG_FILE, MEGABYTE, PNG_FILE, uploadField, type UploadPolicy } from '../core/upload';
+import { declarationField } from '../screening';
 
 /** Form fields arrive as a string when one box is ticked and as an array when several are. */
 const formList = z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
@@ -87,3 +90,25 @@ export const capabilityForm = z
 export type CapabilityInput = z.infer<typeof capabilityForm>;
 
 export const capabilityParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/, '没有这个能力 / No such capability') });
+
+export const capabilityFileParams = capabilityParams.extend({ fileId: z.string().regex(/^[a-f0-9]{24}$/, '没有这个文件 / No such file') });
+
+/** The two kinds of file a capability carries, each with its own upload form. */
+export const CAPABILITY_FILE_KINDS = ['attachment', 'image'] as const;
+export type CapabilityFileKind = (typeof CAPABILITY_FILE_KINDS)[number];
+
+/** Attachments: PDF, images or Office documents up to 20 MB, finished with `refineDocument`. */
+export const ATTACHMENT_UPLOAD: UploadPolicy = documentUpload('file');
+
+/** Gallery pictures: PNG or JPEG up to 5 MB, judged by their content. */
+export const IMAGE_UPLOAD: UploadPolicy = { field: 'image', types: [PNG_FILE, JPEG_FILE], maxBytes: 5 * MEGABYTE };
+
+/** An attachment's form: the file (field `file`) and the poster's declaration. */
+export const capabilityAttachmentForm = z.object({ declaration: declarationField, file: uploadField({ required: true }) });
+
+/** An image's form: the picture (field `image`), its optional caption and the declaration. */
+export const capabilityImageForm = z.object({
+  declaration: declarationField,
+  caption: z.string().trim().max(100, '说明最多 100 个字 / At most 100 characters').default(''),
+  image: uploadField({ required: true }),
+});

@@ -1,13 +1,14 @@
 import type { Actor } from '../core/actor';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors';
+import type { ReceivedUpload, UploadArea } from '../core/upload';
 import type { AuditService } from '../audit';
 import type { Organisation, OrganisationService } from '../organisations';
-import type { ScreeningService } from '../screening';
+import type { ScreenedText, ScreeningFinding, ScreeningService } from '../screening';
 import type { TaxonomyService } from '../taxonomy';
 import type { SearchIndexer } from '../../search';
 import { organisationCollection } from '../../search/organisations';
-import type { CapabilityModel, CapabilityRecord, CapabilityStatus, SpecificationRow } from './capabilities.model';
-import type { CapabilityInput } from './capabilities.schemas';
+import type { CapabilityFileRecord, CapabilityModel, CapabilityRecord, CapabilityStatus, SpecificationRow } from './capabilities.model';
+import type { CapabilityFileKind, CapabilityInput } from './capabilities.schemas';
 
 export const CAPABILITY_COLLECTION = 'capabilities';
 
@@ -42,6 +43,28 @@ export class CapabilityKindNotAllowedError extends AppError {
   }
 }
 
+/** An attachment or image as listings show it; where the bytes are stays inside the service. */
+export interface CapabilityFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  uploadedAt: Date;
+}
+
+export interface CapabilityImage extends CapabilityFile {
+  caption: string;
+}
+
+/**
+ * Where each kind of file lives on the record, the form field its errors are
+ * reported on, and how many a capability may carry.
+ */
+const FILE_SLOTS = {
+  attachment: { slot: 'attachments', field: 'file', max: 10, tooMany: '最多 10 个附件 / At most 10 attachments' },
+  image: { slot: 'images', field: 'image', max: 8, tooMany: '最多 8 张图片 / At most 8 images' },
+} as const;
+
 export interface Capability {
   id: string;
   organisationId: string;
@@ -56,12 +79,18 @@ export interface Capability {
   specifications: SpecificationRow[];
   scenarios: string[];
   qualificationIds: string[];
+  attachments: CapabilityFile[];
+  images: CapabilityImage[];
   status: CapabilityStatus;
   declaredAt: Date | null;
   publishedAt: Date | null;
   withdrawnAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+function toFile(record: CapabilityFileRecord): CapabilityFile {
+  return { id: record._id.toHexString(), name: record.name, type: record.type, size: record.size, uploadedAt: record.uploadedAt };
 }
 
 function toCapability(record: CapabilityRecord): Capability {
@@ -79,6 +108,9 @@ function toCapability(record: CapabilityRecord): Capability {
     specifications: record.specifications.map((row) => ({ name: row.name, value: row.value, unit: row.unit })),
     scenarios: [...record.scenarios],
     qualificationIds: [...record.qualificationIds],
+    // Records stored before capabilities carried files have neither list.
+    attachments: (record.attachments ?? []).map(toFile),
+    images: (record.images ?? []).map((image) => ({ ...toFile(image), caption: image.caption })),
     status: record.status,
     declaredAt: record.declaration?.at ?? null,
     publishedAt: record.publishedAt ?? null,
@@ -106,6 +138,7 @@ export interface CapabilityServiceDeps {
   screening: ScreeningService;
   audit: AuditService;
   indexer: SearchIndexer;
+  uploads: UploadArea;
   listingKinds: ReadonlyArray<{ code: string }>;
 }
 
@@ -119,7 +152,7 @@ export interface CapabilityDetail {
 }
 
 export function createCapabilityService(deps: CapabilityServiceDeps) {
-  const { capabilities, organisations, qualifications, taxonomy, screening, audit, indexer } = deps;
+  const { capabilities, organisations, qualifications, taxonomy, screening, audit, indexer, uploads } = deps;
   const listingKinds = new Set(deps.listingKinds.map((kind) => kind.code));
 
   /** The acting person's verified organisation, provided its kind publishes capabilities. */
@@ -136,8 +169,26 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
     return record;
   }
 
+  /** Capabilities have no organiser review, so a held term keeps the listing a draft until it is removed. */
+  function refusePublication(held: ScreeningFinding[]): never {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const finding of held) {
+      (fieldErrors[finding.field] ??= []).push(`含有须审查的敏感词“${finding.found}”（规则：${finding.rule}），请删除后再发布，或先保存为草稿 / Contains the sensitive term “${finding.found}” (rule: ${finding.rule}); remove it before publishing or save a draft`);
+    }
+    throw new ValidationError(fieldErrors, '提交内容未通过保密检查 / The submission did not pass the confidentiality screen');
+  }
+
+  /** The names (and captions) of the files already on the listing, screened with the text at every save. */
+  function fileTexts(record: Pick<CapabilityRecord, 'attachments' | 'images'> | null): ScreenedText[] {
+    if (!record) return [];
+    return [
+      { field: 'attachments', text: (record.attachments ?? []).map((file) => file.name).join('\n') },
+      { field: 'images', text: (record.images ?? []).flatMap((image) => [image.name, image.caption]).join('\n') },
+    ];
+  }
+
   /** Checks against reference data and the organisation's own qualifications; screening last. */
-  async function checkInput(organisation: Organisation, input: CapabilityInput): Promise<void> {
+  async function checkInput(organisation: Organisation, input: CapabilityInput, current: CapabilityRecord | null = null): Promise<void> {
     const errors: Record<string, string[]> = {};
     if (!listingKinds.has(input.kind)) errors.kind = ['请选择有效的类别 / Choose a valid kind'];
     if (!DIRECTIONS_BY_KIND[organisation.kind]!.includes(input.direction)) {
@@ -158,15 +209,20 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
       { field: 'keywords', text: input.keywords.join(' ') },
       { field: 'scenarios', text: input.scenarios.join('\n') },
       { field: 'specifications', text: input.specifications.map((row) => `${row.name} ${row.value} ${row.unit}`).join('\n') },
+      ...fileTexts(current),
     ]);
-    // Capabilities have no organiser review, so a held term keeps the listing a draft until it is removed.
-    if (input.action === 'publish' && heldTerms.length) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const finding of heldTerms) {
-        (fieldErrors[finding.field] ??= []).push(`含有须审查的敏感词“${finding.found}”（规则：${finding.rule}），请删除后再发布，或先保存为草稿 / Contains the sensitive term “${finding.found}” (rule: ${finding.rule}); remove it before publishing or save a draft`);
-      }
-      throw new ValidationError(fieldErrors, '提交内容未通过保密检查 / The submission did not pass the confidentiality screen');
-    }
+    if (input.action === 'publish' && heldTerms.length) refusePublication(heldTerms);
+  }
+
+  /** Published listings of verified organisations are public; anything else only for its organisation and reviewers. */
+  async function mayView(actor: Actor | null, record: CapabilityRecord): Promise<boolean> {
+    if (belongsTo(actor, record) || isReviewer(actor)) return true;
+    return record.status === 'published' && (await organisations.isVerified(record.organisationId));
+  }
+
+  function fileOf(record: CapabilityRecord, kind: CapabilityFileKind, fileId: string): CapabilityFileRecord | undefined {
+    const files: CapabilityFileRecord[] = record[FILE_SLOTS[kind].slot] ?? [];
+    return files.find((file) => file._id.toHexString() === fileId);
   }
 
   function fieldsOf(actor: Actor, input: CapabilityInput) {
@@ -243,7 +299,7 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
       const current = await load(id);
       if (!belongsTo(actorIn, current)) throw new NotFoundError('没有这个能力 / No such capability', { id });
       const { actor, organisation } = await publisher(actorIn);
-      await checkInput(organisation, input);
+      await checkInput(organisation, input, current);
       const now = new Date();
       const publish = input.action === 'publish';
       const updated = await capabilities
@@ -296,12 +352,96 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
     /** A published capability for anyone; drafts and withdrawn ones only for their organisation and reviewers. */
     async view(actor: Actor | null, id: string): Promise<CapabilityDetail> {
       const record = await load(id);
-      if (record.status !== 'published' && !belongsTo(actor, record) && !isReviewer(actor)) throw new NotFoundError('没有这个能力 / No such capability', { id });
-      const found = await detail(actor, record);
-      if (record.status === 'published' && found.organisation.status !== 'verified' && !belongsTo(actor, record) && !isReviewer(actor)) {
-        throw new NotFoundError('没有这个能力 / No such capability', { id });
+      if (!(await mayView(actor, record))) throw new NotFoundError('没有这个能力 / No such capability', { id });
+      return detail(actor, record);
+    },
+
+    /**
+     * Adds an attachment or an image. Its name (and an image's caption) pass
+     * the same screen as the text: a marking refuses it; a held term is
+     * accepted on a draft (publication is then refused until it is removed)
+     * but refused on a published listing, which nobody reviews.
+     */
+    async addFile(
+      actorIn: Actor | null,
+      id: string,
+      kind: CapabilityFileKind,
+      input: { upload: ReceivedUpload; caption?: string },
+      ip?: string,
+    ): Promise<CapabilityFile> {
+      const current = await load(id);
+      if (!belongsTo(actorIn, current)) throw new NotFoundError('没有这个能力 / No such capability', { id });
+      const { actor } = await publisher(actorIn);
+      const { slot, field, max, tooMany } = FILE_SLOTS[kind];
+      if ((current[slot] ?? []).length >= max) throw new ValidationError({ [field]: [tooMany] });
+      const caption = input.caption ?? '';
+      const held = await screening.enforce([
+        { field, text: input.upload.name },
+        { field: 'caption', text: caption },
+      ]);
+      if (held.length && current.status === 'published') refusePublication(held);
+      const now = new Date();
+      const storageKey = await uploads.keep(input.upload);
+      const entry = {
+        name: input.upload.name,
+        type: input.upload.type.code,
+        mime: input.upload.type.mime,
+        size: input.upload.size,
+        sha256: input.upload.sha256,
+        storageKey,
+        uploadedBy: actor.id,
+        uploadedAt: now,
+        ...(kind === 'image' ? { caption } : {}),
+      };
+      let updated: CapabilityRecord | null;
+      try {
+        updated = await capabilities
+          .findOneAndUpdate(
+            { _id: current._id, status: current.status },
+            {
+              $push: { [slot]: entry },
+              // The upload form asks for the declaration, which renews that of a published listing.
+              $set: { updatedBy: actor.id, ...(current.status === 'published' ? { declaration: { by: actor.id, at: now } } : {}) },
+            },
+            { returnDocument: 'after', runValidators: true },
+          )
+          .lean<CapabilityRecord>();
+      } catch (error) {
+        await uploads.discard(storageKey);
+        throw error;
       }
-      return found;
+      if (!updated) {
+        await uploads.discard(storageKey);
+        throw new ConflictError('capability_changed', '能力刚被其他人修改，请刷新后重试 / The capability was changed meanwhile; reload and try again');
+      }
+      const stored = updated[slot][updated[slot].length - 1]!;
+      await audit.record({
+        actor,
+        action: `capability.${kind}-added`,
+        target: { type: 'capability', id, label: updated.title },
+        details: { name: stored.name, type: stored.type, sha256: stored.sha256, held: held.map((finding) => finding.found) },
+        ip,
+      });
+      return toFile(stored);
+    },
+
+    /** The owning organisation's people remove a file, whatever the listing's status. */
+    async removeFile(actor: Actor | null, id: string, kind: CapabilityFileKind, fileId: string, ip?: string): Promise<void> {
+      const current = await load(id);
+      if (!belongsTo(actor, current)) throw new NotFoundError('没有这个能力 / No such capability', { id });
+      const file = fileOf(current, kind, fileId);
+      if (!file) throw new NotFoundError('没有这个文件 / No such file', { id: fileId });
+      await capabilities.updateOne({ _id: current._id }, { $pull: { [FILE_SLOTS[kind].slot]: { _id: file._id } }, $set: { updatedBy: actor!.id } });
+      await uploads.discard(file.storageKey);
+      await audit.record({ actor, action: `capability.${kind}-removed`, target: { type: 'capability', id, label: current.title }, details: { name: file.name, sha256: file.sha256 }, ip });
+    },
+
+    /** A file for whoever may see the listing; to anybody else neither the listing nor the file exists. */
+    async openFile(actor: Actor | null, id: string, kind: CapabilityFileKind, fileId: string): Promise<{ name: string; mime: string; path: string }> {
+      const record = await load(id);
+      const file = (await mayView(actor, record)) ? fileOf(record, kind, fileId) : undefined;
+      if (!file) throw new NotFoundError('没有这个文件 / No such file', { id: fileId });
+      return { name: file.name, mime: file.mime, path: uploads.pathOf(file.storageKey) };
     },
 
     /** The editing form's starting point: only the owning organisation's people. */

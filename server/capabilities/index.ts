@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { UploadArea } from '../core/upload';
 import taxonomyFile from '../../seeds/taxonomy.json';
 import type { SearchIndexer } from '../../search';
 import type { AuditService } from '../audit';
@@ -19,6 +20,7 @@ export interface CapabilitiesFeatureDeps {
   screening: ScreeningService;
   audit: AuditService;
   indexer: SearchIndexer;
+  uploads: UploadArea;
 }
 
 export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
@@ -30,9 +32,10 @@ export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
     screening: deps.screening,
     audit: deps.audit,
     indexer: deps.indexer,
+    uploads: deps.uploads,
     listingKinds: taxonomyFile.listingKinds,
   });
-  return { service, router: capabilitiesRoutes({ capabilities: service, organisations: deps.organisations, taxonomy: deps.taxonomy }) };
+  return { service, router: capabilitiesRoutes({ capabilities: service, organisations: deps.organisations, taxonomy: deps.taxonomy, uploads: deps.uploads }) };
 }
 
 export function capabilitiesSearchBinding(deps: {
@@ -43,6 +46,6 @@ export function capabilitiesSearchBinding(deps: {
   return capabilitySearchBinding({ capabilities: capabilityModel(deps.connection), regions: deps.regions, readers: deps.readers });
 }
 
-export type { CapabilityService, Capability, CapabilityDetail, HeldQualification, QualificationsReader } from './capabilities.service';
+export type { CapabilityService, Capability, CapabilityDetail, CapabilityFile, CapabilityImage, HeldQualification, QualificationsReader } from './capabilities.service';
 export { CAPABILITY_COLLECTION, PUBLISHING_KINDS } from './capabilities.service';
 export { presentCapabilitySummary, presentQualification, listingKindLabel, directionLabel } from './capabilities.presenter';

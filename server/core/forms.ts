@@ -14,18 +14,23 @@ export function formValues(body: unknown): Record<string, unknown> {
  * submitted values (minus secrets) and the field errors; anything else
  * propagates to the error handler. `locals` supplies what the form view needs
  * besides values and errors (option lists, the token in the URL, …).
+ * `scope` is for a second form on a page (an upload beside the main form):
+ * its values and errors go under that name, and `locals` supplies the main
+ * form's own `values` and `errors`.
  */
 export function formRoute(
   view: string,
   handler: (req: Request, res: Response) => Promise<void>,
   locals: (req: Request, res: Response) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({}),
+  options: { scope?: string } = {},
 ): RequestHandler {
   return async (req, res) => {
     try {
       await handler(req, res);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(422).render(view, { ...(await locals(req, res)), values: formValues(req.body), errors: error.fieldErrors });
+      const failed = { values: formValues(req.body), errors: error.fieldErrors };
+      res.status(422).render(view, { ...(await locals(req, res)), ...(options.scope ? { [options.scope]: failed } : failed) });
     }
   };
 }
