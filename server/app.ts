@@ -86,6 +86,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(files.router);
   app.use(deps.features.capabilities.router);
   app.use(deps.features.needs.router);
+  app.use(deps.features.matching.router);
+  app.use(deps.features.inbox.router);
   app.use(deps.features.screening.router);
   app.use(deps.features.searchPages.router);
   app.use(audit.router);

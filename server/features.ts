@@ -8,7 +8,9 @@ import { createAccountsFeature } from './accounts';
 import { createAuditFeature } from './audit';
 import { capabilitiesSearchBinding, CAPABILITY_COLLECTION, createCapabilitiesFeature } from './capabilities';
 import { createFilesFeature } from './files';
+import { createInboxFeature } from './inbox';
 import { createMailFeature } from './mail';
+import { createMatchingFeature } from './matching';
 import { createNeedsFeature, needSearchBinding } from './needs';
 import { createOrganisationsFeature, organisationsSearchBinding } from './organisations';
 import { createProfilesFeature } from './profiles';
@@ -106,6 +108,20 @@ export function createFeatures(deps: FeatureDeps) {
     screening: screening.service,
     audit: audit.service,
   });
+  const inbox = createInboxFeature({ connection, organisations: organisations.service, mail: mail.service });
+  const matching = createMatchingFeature({
+    connection,
+    search: deps.search.client,
+    needs: needs.service,
+    capabilities: capabilities.service,
+    organisations: organisations.service,
+    qualifications: qualifications.service,
+    regions: regions.service,
+    taxonomy: taxonomy.service,
+    screening: screening.service,
+    audit: audit.service,
+    inbox: inbox.service,
+  });
   const searchPages = createSearchPagesFeature({ needs: needs.service, search: deps.search.client, taxonomy: taxonomy.service, organisations: organisations.service, regions: regions.service });
   const profiles = createProfilesFeature({ organisations: organisations.service, qualifications: qualifications.service, regions: regions.service, taxonomy: taxonomy.service });
   const accounts = createAccountsFeature({
@@ -121,7 +137,7 @@ export function createFeatures(deps: FeatureDeps) {
     await indexer.changed(organisationCollection.name, [organisationId]);
     await capabilities.service.organisationChanged(organisationId);
   }
-  return { indexer, taxonomy, audit, mail, regions, files, organisations, qualifications, profiles, accounts, screening, capabilities, needs, searchPages };
+  return { indexer, taxonomy, audit, mail, regions, files, organisations, qualifications, profiles, accounts, screening, capabilities, needs, inbox, matching, searchPages };
 }
 
 export type Features = ReturnType<typeof createFeatures>;

@@ -55,11 +55,11 @@ const TEXT_FIELD_WEIGHTS = [15, 12, 9, 6, 3];
 /** Ranking reads ids, industries and the eligibility fields; highlights carry the matched words. */
 const BULKY_FIELDS = 'summary,description,industry_terms';
 
-function quote(value: string): string {
+export function quote(value: string): string {
   return `\`${value.replace(/`/g, '')}\``;
 }
 
-function list(values: readonly string[]): string {
+export function list(values: readonly string[]): string {
   return `[${values.map(quote).join(',')}]`;
 }
 
@@ -83,8 +83,11 @@ export function eligibilityFilter(requirements: NeedRequirements, asOf: Calendar
   return { satisfiable: true, ...(clauses.length ? { filter: clauses.join(' && ') } : {}) };
 }
 
-/** Leaves and domains of the need, for the industry boosts. */
-export function needIndustries(need: MatchNeed): { leaves: string[]; domains: string[] } {
+/** What probes and industry boosts read of a listing: a need's or a capability's own words. */
+export type ListingText = Pick<MatchNeed, 'title' | 'summary' | 'description' | 'keywords' | 'industries'>;
+
+/** Leaves and domains of a listing, for the industry boosts. */
+export function needIndustries(need: Pick<MatchNeed, 'industries'>): { leaves: string[]; domains: string[] } {
   const leaves = need.industries.filter((code) => industryLeaf(code));
   return { leaves, domains: [...new Set(need.industries.map(domainOf))] };
 }
@@ -93,7 +96,7 @@ export function needIndustries(need: MatchNeed): { leaves: string[]; domains: st
  * The need's industries as a boost, never a wall: a capability filed in the
  * need's leaves scores 3, one elsewhere in the same domains 1.
  */
-function industryBoost(need: MatchNeed): string | undefined {
+export function industryBoost(need: Pick<MatchNeed, 'industries'>): string | undefined {
   const { leaves, domains } = needIndustries(need);
   const branches: string[] = [];
   if (leaves.length) branches.push(`(industries:${list(leaves)}):3`);
@@ -132,7 +135,7 @@ function addProbe(probes: Map<string, MatchProbe>, source: ProbeSource, tokens: 
  * words for the need's industries, so a listing that says "光电球" is found for
  * a need that says "光电吊舱".
  */
-export function needProbes(need: MatchNeed): MatchProbe[] {
+export function needProbes(need: ListingText): MatchProbe[] {
   const own = new Map<string, MatchProbe>();
   for (const tokens of informativeTerms(need.title)) addProbe(own, 'title', tokens);
   for (const keyword of need.keywords) addProbe(own, 'keyword', phraseTokens(keyword));

@@ -1,10 +1,11 @@
-import type { SearchResponse, SearchResponseHit } from 'typesense/lib/Typesense/Documents';
+import type { SearchResponse } from 'typesense/lib/Typesense/Documents';
 import { levelRank } from '../../server/qualifications/qualification-catalogue';
 import type { QualificationRequirement } from '../../server/matching/eligibility';
 import { qualificationValidUntilField } from '../capabilities/capability.collection';
 import { dayNumber, type CapabilitySearchDocument } from '../capabilities/capability.mapper';
 import { domainOf } from '../capabilities/industry-vocabulary';
-import { needIndustries, preferredProvinces, type MatchPlan, type MatchProbe } from './match.query';
+import { needIndustries, preferredProvinces, type MatchPlan } from './match.query';
+import { fuseProbes, type FusedCandidate } from './probe-fusion';
 
 export type MatchRequirement = { kind: 'qualification'; type: string; minLevel: string | null } | { kind: 'trl'; minTrl: number };
 
@@ -26,28 +27,11 @@ export interface NearMiss extends MatchResult {
   missing: MatchRequirement[];
 }
 
-type Hit = SearchResponseHit<CapabilitySearchDocument>;
-
 /** How much a probe word counts by the best field it was found in. */
 const FIELD_FACTORS: Record<string, number> = { title: 1, keywords: 0.9, summary: 0.75, description: 0.55, industry_terms: 0.4 };
 
 /** Text relevance leads; a shared industry is worth a good part of a perfect text match; preferences only order near-equals. */
 const PART_WEIGHTS = { text: 1, industry: 0.6, preferences: 0.05 };
-
-/** Rarer words say more: Typesense's `found` is the document frequency of a probe. */
-function inverseFrequency(found: number, outOf: number): number {
-  return Math.log(1 + (outOf - found + 0.5) / (found + 0.5));
-}
-
-function fieldFactor(hit: Hit): number {
-  let best = 0;
-  for (const highlight of hit.highlights ?? []) best = Math.max(best, FIELD_FACTORS[String(highlight.field)] ?? 0);
-  return best;
-}
-
-function matchedTokens(hit: Hit): string[] {
-  return (hit.highlights ?? []).flatMap((highlight) => (highlight.matched_tokens ?? []).flat()).map(String);
-}
 
 function requirementsOf(plan: MatchPlan): MatchRequirement[] {
   const { qualifications, minTrl } = plan.need.requirements;
@@ -64,31 +48,10 @@ function meets(document: CapabilitySearchDocument, requirement: MatchRequirement
   return typeof until === 'number' && until >= asOfDay;
 }
 
-interface Candidate {
-  document: CapabilitySearchDocument;
-  text: number;
-  terms: Set<string>;
-}
+type Candidate = FusedCandidate<CapabilitySearchDocument>;
 
-/** Fuses the probes' Typesense rankings into one score per capability. */
 function collect(plan: MatchPlan, responses: Array<SearchResponse<CapabilitySearchDocument>>): Map<string, Candidate> {
-  const candidates = new Map<string, Candidate>();
-  responses.forEach((response, i) => {
-    const probe: MatchProbe = plan.probes[i]!;
-    const idf = probe.source === 'industry' ? 0 : inverseFrequency(response.found, response.out_of);
-    for (const hit of response.hits ?? []) {
-      const id = hit.document.id;
-      let candidate = candidates.get(id);
-      if (!candidate) {
-        candidate = { document: hit.document, text: 0, terms: new Set() };
-        candidates.set(id, candidate);
-      }
-      if (probe.source === 'industry') continue;
-      candidate.text += probe.weight * idf * fieldFactor(hit);
-      for (const token of matchedTokens(hit)) candidate.terms.add(token);
-    }
-  });
-  return candidates;
+  return fuseProbes(plan.probes, responses, FIELD_FACTORS);
 }
 
 function score(plan: MatchPlan, candidate: Candidate, maxText: number): MatchResult {

@@ -459,6 +459,14 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
       return { organisation, capabilities: records.map(toCapability) };
     },
 
+    /** The published capabilities among `ids`, as the store has them now (matching re-checks against this). */
+    async publishedMany(ids: string[]): Promise<Map<string, Capability>> {
+      const wanted = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
+      if (wanted.length === 0) return new Map();
+      const records = await capabilities.find({ _id: { $in: wanted }, status: 'published' }).lean<CapabilityRecord[]>();
+      return new Map(records.map((record) => [record._id.toHexString(), toCapability(record)]));
+    },
+
     /** Published capabilities of one organisation, for its public profile. */
     async listPublishedBy(organisationId: string): Promise<Capability[]> {
       const records = await capabilities.find({ organisationId, status: 'published' }).sort({ publishedAt: -1 }).lean<CapabilityRecord[]>();

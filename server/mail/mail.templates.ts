@@ -7,6 +7,7 @@ export interface MailTemplates {
   'organisation-decision': { name: string; organisation: string; decision: 'verified' | 'rejected'; reason: string };
   'qualification-decision': { name: string; organisation: string; qualification: string; certificateNumber: string; decision: 'verified' | 'rejected'; reason: string };
   'qualification-expiry-reminder': { name: string; organisation: string; qualification: string; certificateNumber: string; expiresOn: string; daysLeft: number; link: string };
+  notification: { organisation: string; title: string; body: string; link: string };
 }
 
 export type MailTemplateName = keyof MailTemplates;
@@ -86,6 +87,16 @@ const templates: { [N in MailTemplateName]: Record<Locale, Render<MailTemplates[
     en: (p) => ({
       subject: `Qualification expires in ${p.daysLeft} days: ${p.qualification} · Rongtong`,
       text: `Dear ${p.name},\n\nThe ${p.qualification} (certificate ${p.certificateNumber}) of "${p.organisation}" is valid until ${p.expiresOn}, ${p.daysLeft} days from now. After that it is no longer shown or used in matching.\n\nOnce the certificate is renewed, update it and its scan here:\n\n${p.link}`,
+    }),
+  },
+  notification: {
+    zh: (p) => ({
+      subject: `${p.title} · 融通平台`,
+      text: `${p.organisation}：\n\n${p.title}\n\n${p.body ? `${p.body}\n\n` : ''}详情请登录平台查看：\n\n${p.link}`,
+    }),
+    en: (p) => ({
+      subject: `${p.title} · Rongtong`,
+      text: `${p.organisation}:\n\n${p.title}\n\n${p.body ? `${p.body}\n\n` : ''}Sign in to the platform for the details:\n\n${p.link}`,
     }),
   },
 };

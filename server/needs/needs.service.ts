@@ -512,6 +512,45 @@ export function createNeedsService(deps: NeedsServiceDeps) {
       };
     },
 
+    /**
+     * A need whose matches the actor may see: its own organisation's people and
+     * the reviewers; anybody else is told it does not exist.
+     */
+    async matchingSubject(actor: Actor | null, id: string): Promise<{ need: NeedDetails; canInvite: boolean }> {
+      const record = await load(id);
+      const own = belongsTo(actor, record);
+      if (!own && !isReviewer(actor)) throw new NotFoundError('没有这条需求 / No such need', { id });
+      return { need: toDetails(record, true), canInvite: own && record.status === 'published' };
+    },
+
+    /**
+     * The published needs among `ids` the actor's organisation may find, in the
+     * order given, each with what it may see and the requirements to check
+     * eligibility against (never shown beyond the summary's qualifications).
+     */
+    async findableBy(actor: Actor | null, ids: string[]): Promise<Array<{ need: NeedSummary; access: Exclude<NeedAccess, 'none'>; requirements: NeedRecord['requirements'] }>> {
+      const wanted = ids.filter((id) => OBJECT_ID.test(id));
+      if (wanted.length === 0) return [];
+      const viewer = await viewerOf(actor);
+      const records = new Map((await needs.find({ _id: { $in: wanted }, status: 'published' }).lean<NeedRecord[]>()).map((record) => [record._id.toHexString(), record]));
+      const found = [];
+      for (const id of wanted) {
+        const record = records.get(id);
+        if (!record) continue;
+        const access = accessTo(record, viewer);
+        if (access === 'none') continue;
+        found.push({ need: toSummary(record), access, requirements: record.requirements });
+      }
+      return found;
+    },
+
+    /** What a supplier organisation may see of one need (for responses and invitations); `none` when it may not find it. */
+    async accessFor(actor: Actor | null, id: string): Promise<{ need: NeedSummary; access: NeedAccess; requirements: NeedRecord['requirements']; ownerOrganisationId: string }> {
+      const record = await load(id);
+      const access = accessTo(record, await viewerOf(actor));
+      return { need: toSummary(record), access, requirements: record.requirements, ownerOrganisationId: record.organisationId };
+    },
+
     /** The form values of a need its organisation is editing. */
     async editable(actor: Actor | null, id: string): Promise<{ need: NeedDetails; management: NeedManagement }> {
       const { record } = await ownNeed(actor, id);

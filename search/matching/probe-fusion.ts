@@ -1,0 +1,67 @@
+import type { Client } from 'typesense';
+import type { SearchResponse, SearchResponseHit } from 'typesense/lib/Typesense/Documents';
+import type { MultiSearchRequestSchema } from 'typesense/lib/Typesense/Types';
+import type { MatchProbe } from './match.query';
+
+export interface FusedCandidate<D> {
+  document: D;
+  /** Sum over the probes that found it of weight × rarity × field factor. */
+  text: number;
+  /** The probes' phrases found in it (a probe matches only with all its words present). */
+  terms: Set<string>;
+}
+
+/** Rarer words say more: Typesense's `found` is the document frequency of a probe. */
+function inverseFrequency(found: number, outOf: number): number {
+  return Math.log(1 + (outOf - found + 0.5) / (found + 0.5));
+}
+
+function fieldFactor(hit: SearchResponseHit<object>, factors: Record<string, number>): number {
+  let best = 0;
+  for (const highlight of hit.highlights ?? []) best = Math.max(best, factors[String(highlight.field)] ?? 0);
+  return best;
+}
+
+const HAN = /^\p{Script=Han}+$/u;
+
+/** A probe's words as a person wrote them: Chinese tokens run together, others spaced. */
+function phrase(tokens: string[]): string {
+  return tokens.every((token) => HAN.test(token)) ? tokens.join('') : tokens.join(' ');
+}
+
+/**
+ * Fuses the rankings of a plan's probes (`responses[i]` answers `probes[i]`)
+ * into one text score per document, whichever collection was searched. The
+ * industry probe only brings candidates in; it adds no text score.
+ */
+export function fuseProbes<D extends { id: string }>(probes: MatchProbe[], responses: Array<SearchResponse<D>>, fieldFactors: Record<string, number>): Map<string, FusedCandidate<D>> {
+  const candidates = new Map<string, FusedCandidate<D>>();
+  responses.forEach((response, i) => {
+    const probe = probes[i]!;
+    const idf = probe.source === 'industry' ? 0 : inverseFrequency(response.found, response.out_of);
+    for (const hit of response.hits ?? []) {
+      let candidate = candidates.get(hit.document.id);
+      if (!candidate) {
+        candidate = { document: hit.document, text: 0, terms: new Set() };
+        candidates.set(hit.document.id, candidate);
+      }
+      if (probe.source === 'industry') continue;
+      candidate.text += probe.weight * idf * fieldFactor(hit as SearchResponseHit<object>, fieldFactors);
+      // Typesense's highlights confirm where the probe's words were found.
+      const highlighted = new Set((hit.highlights ?? []).flatMap((highlight) => (highlight.matched_tokens ?? []).flat()).map((token) => String(token).toLowerCase()));
+      if (probe.tokens.some((token) => highlighted.has(token))) candidate.terms.add(phrase(probe.tokens));
+    }
+  });
+  return candidates;
+}
+
+/** Runs a plan's searches in one multi_search; a failed search fails the whole match. */
+export async function runProbes<D extends { id: string }>(client: Client, searches: Array<MultiSearchRequestSchema<D, string>>): Promise<Array<SearchResponse<D>>> {
+  if (searches.length === 0) return [];
+  const { results } = await client.multiSearch.perform<D[]>({ searches });
+  return results.map((result) => {
+    const failed = result as unknown as { code?: number; error?: string };
+    if (failed.error) throw new Error(`matching search failed (${failed.code}): ${failed.error}`);
+    return result as SearchResponse<D>;
+  });
+}
