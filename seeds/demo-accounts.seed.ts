@@ -1,6 +1,6 @@
 import type { Features } from '../server/features';
 
-/** Printed in README ("Demo accounts"); they exist only on a development machine's built-in store. */
+/** Printed in README ("Demo data"); they exist only on a development machine's built-in store. */
 export const DEMO_PASSWORD = 'Rongtong-demo-2025';
 /** The TOTP secret of the demo organiser and platform admin (add it to any authenticator app). */
 export const DEMO_TOTP_SECRET = 'RONGTONGDEMOSECRETKEY234567ABCDE';

@@ -6,6 +6,7 @@ import { resolveSessionSecret } from './core/session-secret';
 import { createFeatures, type Features } from './features';
 import { openSearch, type OpenSearchOptions, type SearchEngine } from '../search/search-client';
 import { seedDemoAccounts } from '../seeds/demo-accounts.seed';
+import { seedDemoMarket } from '../seeds/demo-market.seed';
 import { seedTaxonomy } from '../seeds/taxonomy.seed';
 
 export interface Platform {
@@ -17,12 +18,17 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+export interface PlatformStartup {
+  /** false: no demo data even on a fresh development store (`npm run seed:demo` loads it itself). */
+  demoData?: boolean;
+}
+
 /**
  * Opens the store and the search engine (built-in or external), builds the
  * features and brings reference data and search collections up to date. Shared
  * by the web server, the job worker, the CLIs and the tests.
  */
-export async function openPlatform(config: Config, logger: Logger, searchOptions?: OpenSearchOptions): Promise<Platform> {
+export async function openPlatform(config: Config, logger: Logger, searchOptions?: OpenSearchOptions, startup: PlatformStartup = {}): Promise<Platform> {
   const sessionSecret = await resolveSessionSecret(config);
   const store = await openStore(config, logger);
   let search: SearchEngine;
@@ -49,10 +55,19 @@ export async function openPlatform(config: Config, logger: Logger, searchOptions
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'search synonyms not applied at start-up; the reconcile job retries');
   }
-  // Demo people only on a development machine's built-in store, never against a real database.
-  if (store.mode === 'embedded' && config.env === 'development') {
+  // Demo people and marketplace only on a development machine's built-in store, never against a real database.
+  if (store.mode === 'embedded' && config.env === 'development' && startup.demoData !== false) {
     const demo = await seedDemoAccounts(features);
-    if (demo.created) logger.info(demo, 'demo accounts created (see README, "Demo accounts")');
+    if (demo.created) {
+      logger.info(demo, 'demo accounts created (see README, "Demo data")');
+      logger.info('loading the demo marketplace (first start only)…');
+      try {
+        logger.info(await seedDemoMarket(features, { dataDir: config.dataDir }), 'demo marketplace loaded');
+      } catch (error) {
+        // A development convenience must not keep the platform from starting; the command reloads it whole.
+        logger.warn({ err: (error as Error).message }, 'the demo marketplace could not be loaded; run `npm run seed:demo` to load it again');
+      }
+    }
   }
   return {
     store,
