@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
+import { ObjectId } from 'mongodb';
+import { PDFDocument } from 'pdf-lib';
 import { anonymousAgent, createOrganisation, createPerson, signInAs, type SignedIn } from './support/agents';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { elfExecutable, minimalPdf, postMultipart } from './support/uploads';
 import type { Actor } from '../server/core/actor';
+import { addDays, beijingDay } from '../server/core/time';
 import type { Organisation } from '../server/organisations';
 
 type Who = 'anonymous' | 'unverified' | 'verified' | 'qualified' | 'invited' | 'owner' | 'organiser';
@@ -45,6 +48,63 @@ function pdfText(bytes: Buffer): string {
     }
   }
   return text + [...text.matchAll(/<([0-9A-Fa-f]{6,})>/g)].map((match) => Buffer.from(match[1]!, 'hex').toString('latin1')).join('\n');
+}
+
+/** A stored (uncompressed) ZIP archive holding the given entries: the container Office Open XML files use. */
+function zipArchive(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const data = Buffer.from(text);
+    const fileName = Buffer.from(name);
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** The PNG signature and header chunk: enough for a type check judged by content. */
+function pngBytes(): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(64, 7)]);
+}
+
+/** An OLE compound file carrying a Word 97–2003 stream name. */
+function oleWordDocument(): Buffer {
+  return Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504, 0), Buffer.from('WordDocument', 'utf16le'), Buffer.alloc(512, 0)]);
+}
+
+function binary(request: ReturnType<SignedIn['agent']['get']>) {
+  return request.buffer(true).parse((response, callback) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => callback(null, Buffer.concat(chunks)));
+  });
 }
 
 describe('needs', () => {
@@ -366,5 +426,556 @@ describe('needs', () => {
     const results = await agents.get('anonymous')!.agent.get('/search').query({ q: '旋翼' }).expect(200);
     assert.doesNotMatch(results.text, /<img src=x/);
     assert.match(results.text, /<mark>/);
+  });
+
+  describe('transitions, screening, visibility edges, files, expiry and the index', () => {
+    const orgs = new Map<string, Organisation>();
+    const people = new Map<string, SignedIn>();
+    const agent = (who: string) => people.get(who)!;
+    let office: Organisation;
+
+    /** Records a secrecy qualification; `decide` verifies it as an organiser would. */
+    async function secrecy(who: string, level: string, certificateNumber: string, decide: boolean): Promise<void> {
+      await postMultipart(
+        agent(who),
+        '/organisation/qualifications',
+        { type: 'secrecy', level, certificateNumber, issuingAuthority: '国家保密局', issuedOn: '2024-01-01', expiresOn: '2030-12-31' },
+        { field: 'scan', content: minimalPdf(certificateNumber), filename: `${certificateNumber}.pdf` },
+      ).expect(303);
+      if (!decide) return;
+      const qualification = await db().collection('qualifications').findOne({ certificateNumber });
+      await test.platform.features.qualifications.service.decide(organiserActor, qualification!._id.toHexString(), 'verified', '');
+    }
+
+    function attach(poster: SignedIn, id: string, content: Buffer, filename: string) {
+      return postMultipart(poster, `/needs/${id}/attachments`, { declaration: 'on' }, { field: 'file', content, filename });
+    }
+
+    /** A military unit's need through review to publication. */
+    async function published(overrides: Record<string, string | string[]> = {}, files: Array<[Buffer, string]> = []): Promise<string> {
+      const id = await post(agent('owner'), overrides);
+      for (const [content, name] of files) await attach(agent('owner'), id, content, name).expect(303);
+      await agent('owner').post(`/needs/${id}/submit`).expect(303);
+      await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(303);
+      return id;
+    }
+
+    async function statusOf(id: string): Promise<string> {
+      return (await db().collection('needs').findOne({ _id: new ObjectId(id) }))!.status;
+    }
+
+    async function attachmentIds(id: string): Promise<string[]> {
+      return (await db().collection('needs').findOne({ _id: new ObjectId(id) }))!.attachments.map((attachment: { _id: ObjectId }) => attachment._id.toHexString());
+    }
+
+    /** What one viewer gets of one need on every path: d(etails), s(ummary) or n(othing), and how search answers. */
+    async function observe(who: string, id: string, secret: string, q: string) {
+      const viewer = agent(who).agent;
+      const html = await viewer.get(`/needs/${id}`);
+      const json = await viewer.get(`/api/needs/${id}`);
+      const search = await viewer.get('/api/search').query({ q }).expect(200);
+      const hit = (search.body.hits as Array<{ need: { id: string }; access: string }>).find((candidate) => candidate.need.id === id);
+      const files = await Promise.all((await attachmentIds(id)).map(async (attachmentId) => (await binary(viewer.get(`/needs/${id}/attachments/${attachmentId}`))).status));
+      const level = (status: number, text: string) => (status === 404 ? 'n' : status === 200 ? (text.includes(secret) ? 'd' : 's') : `HTTP ${status}`);
+      return {
+        page: level(html.status, html.text),
+        json: level(json.status, JSON.stringify(json.body)),
+        files: files.map((status) => (status === 200 ? 'd' : status === 404 ? 'n' : `HTTP ${status}`)).join(),
+        found: hit ? hit.access : 'n',
+        searchLeaks: search.text.includes(secret),
+        facetTotal: ((search.body.facets?.kind ?? []) as Array<{ count: number }>).reduce((sum, entry) => sum + entry.count, 0),
+      };
+    }
+
+    before(async function () {
+      this.timeout(60_000);
+      for (const who of ['anonymous', 'unverified', 'verified', 'qualified', 'invited', 'owner', 'organiser'] as const) people.set(who, agents.get(who)!);
+      people.set('defence', defencePoster);
+      for (const [label, name] of [
+        ['owner', '部队'],
+        ['verified', '民企'],
+        ['qualified', '保密资质'],
+        ['invited', '受邀'],
+        ['unverified', '未认证'],
+      ]) {
+        orgs.set(label!, organisations.get(name!)!);
+      }
+      office = await test.platform.features.organisations.service.get(organiserActor.organisationId!);
+      for (const label of ['lower', 'lapsed', 'pending']) {
+        const organisation = await verifiedOrganisation(`边界${label}`, 'enterprise');
+        orgs.set(label, organisation);
+        people.set(label, await memberOf(organisation));
+      }
+      // Secrecy levels run 一级 (highest) to 三级; the qualified supplier holds 二级 (set up above), the needs below ask for 二级 or better.
+      await secrecy('lower', '3', 'BM-EDGE-LOWER', true);
+      await secrecy('lapsed', '1', 'BM-EDGE-LAPSED', true);
+      await secrecy('pending', '1', 'BM-EDGE-PENDING', false);
+      // Verified, but its last valid day was yesterday (the daily expiry job has not run yet).
+      await db().collection('qualifications').updateOne({ certificateNumber: 'BM-EDGE-LAPSED' }, { $set: { expiresOn: addDays(beijingDay(new Date()), -1) } });
+    });
+
+    describe('who may move a need along its lifecycle', () => {
+      it('refuses steps out of order and steps by anyone but the poster', async () => {
+        const defence = agent('defence');
+        const id = await post(defence, { title: '越权操作测试需求' });
+        await agent('anonymous').post(`/needs/${id}/submit`).expect(401);
+        await agent('verified').post(`/needs/${id}/submit`).expect(404);
+        await agent('organiser').post(`/needs/${id}/submit`).expect(404);
+        await defence.post(`/needs/${id}/withdraw`).expect(409);
+        await defence.post(`/needs/${id}/close`, { reason: 'fulfilled' }).expect(409);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(409);
+        assert.equal(await statusOf(id), 'draft');
+
+        await defence.post(`/needs/${id}/submit`).expect(303);
+        await defence.post(`/needs/${id}/submit`).expect(409);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(409);
+        await agent('owner').post(`/needs/${id}/withdraw`).expect(404);
+        await agent('owner').post(`/needs/${id}/close`, { reason: 'cancelled' }).expect(404);
+        await agent('anonymous').post(`/needs/${id}/close`, { reason: 'cancelled' }).expect(401);
+        await agent('owner').agent.get(`/needs/${id}/edit`).expect(404);
+        await attach(defence, id, minimalPdf(), 'late.pdf').expect(409);
+        assert.equal(await statusOf(id), 'published');
+        assert.equal(await indexed(id), true);
+      });
+
+      it('lets organisers take any published need down as cancelled only, audited and out of search', async () => {
+        const id = await post(agent('defence'), { title: '组织者下架测试需求' });
+        await agent('defence').post(`/needs/${id}/submit`).expect(303);
+        await agent('organiser').post(`/needs/${id}/close`, { reason: 'fulfilled' }).expect(403);
+        assert.equal(await statusOf(id), 'published');
+        await agent('organiser').post(`/needs/${id}/close`, { reason: 'cancelled' }).expect(303);
+        assert.equal(await statusOf(id), 'closed');
+        assert.equal(await indexed(id), false);
+        const entry = await db().collection('audit_log').findOne({ action: 'need.closed-cancelled', 'target.id': id });
+        assert.equal(entry?.actor?.id, organiserActor.id);
+      });
+
+      it('refuses an edit while in review and lets the poster withdraw it from the queue', async () => {
+        const owner = agent('owner');
+        const id = await post(owner, { title: '审查中撤回测试需求' });
+        await owner.post(`/needs/${id}/submit`).expect(303);
+        await owner.post(`/needs/${id}`, needForm({ title: '审查中修改测试需求' })).expect(409);
+        assert.match((await agent('organiser').agent.get('/review/needs').expect(200)).text, /审查中撤回测试需求/);
+        await owner.post(`/needs/${id}/withdraw`).expect(303);
+        assert.equal(await statusOf(id), 'draft');
+        assert.doesNotMatch((await agent('organiser').agent.get('/review/needs').expect(200)).text, /审查中撤回测试需求/);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(409);
+      });
+
+      it('keeps the review queue to organisers', async () => {
+        await agent('anonymous').agent.get('/review/needs').expect(401);
+        await agent('owner').agent.get('/review/needs').expect(403);
+        await agent('verified').agent.get('/review/needs').expect(403);
+      });
+
+      it('sends an edited military-unit need back to review and out of search until approved again', async () => {
+        const owner = agent('owner');
+        const id = await published({ title: '方舱医院配套净化设备' });
+        assert.equal(await indexed(id), true);
+        await owner.post(`/needs/${id}`, needForm({ title: '方舱医院配套空气净化设备' })).expect(303);
+        assert.equal(await statusOf(id), 'in_review');
+        assert.equal(await indexed(id), false);
+        assert.match((await agent('organiser').agent.get('/review/needs').expect(200)).text, /方舱医院配套空气净化设备/);
+        await agent('anonymous').agent.get(`/needs/${id}`).expect(404);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(303);
+        const hits = await agent('anonymous').agent.get('/api/search').query({ q: '空气净化' }).expect(200);
+        assert.deepEqual(
+          (hits.body.hits as Array<{ need: { id: string } }>).map((hit) => hit.need.id),
+          [id],
+        );
+      });
+
+      it('refuses a deadline in the past, and refuses to send on or approve a need whose deadline has passed', async () => {
+        const yesterday = addDays(beijingDay(new Date()), -1);
+        const refused = await agent('defence').post('/needs', needForm({ responseDeadline: yesterday }));
+        assert.equal(refused.status, 422);
+        assert.match(refused.text, /field-responseDeadline-error/);
+
+        const draft = await post(agent('defence'), { title: '截止日期已过的草稿' });
+        await db().collection('needs').updateOne({ _id: new ObjectId(draft) }, { $set: { responseDeadline: new Date(Date.now() - 60_000) } });
+        const submit = await agent('defence').post(`/needs/${draft}/submit`);
+        assert.equal(submit.status, 422);
+        assert.equal(await statusOf(draft), 'draft');
+
+        const inReview = await post(agent('owner'), { title: '截止日期已过的审查中需求' });
+        await agent('owner').post(`/needs/${inReview}/submit`).expect(303);
+        await db().collection('needs').updateOne({ _id: new ObjectId(inReview) }, { $set: { responseDeadline: new Date(Date.now() - 60_000) } });
+        await agent('organiser').post(`/needs/${inReview}/review`, { decision: 'approve' }).expect(409);
+        assert.equal(await statusOf(inReview), 'in_review');
+        assert.equal(await indexed(inReview), false);
+      });
+    });
+
+    describe('confidentiality screening of every field', () => {
+      for (const field of ['title', 'summary', 'description', 'quantity', 'deliveryPlace', 'deliveryTime', 'contactPerson'] as const) {
+        it(`refuses a classification marking in ${field} and names the field`, async () => {
+          const value = field === 'summary' ? '本需求说明标注为 TOP SECRET 的部分。' : field === 'title' ? 'TOP SECRET 旋翼' : '绝密';
+          const response = await agent('defence').post('/needs', needForm({ [field]: value, title: field === 'title' ? value : `筛查字段${field}` }));
+          assert.equal(response.status, 422);
+          assert.match(response.text, new RegExp(`id="field-${field}-error"`));
+          assert.equal(await db().collection('needs').countDocuments({ title: `筛查字段${field}` }), 0);
+        });
+      }
+
+      it('publishes clean text at once, and holds a marked edit of a published need for review, out of search', async () => {
+        const defence = agent('defence');
+        const id = await post(defence, { title: '野外净水单元采购', summary: '采购野外用便携式净水单元，处理能力每小时一吨。' });
+        await defence.post(`/needs/${id}/submit`).expect(303).expect('location', `/needs/${id}?notice=published`);
+        assert.equal(await indexed(id), true);
+
+        await defence.post(`/needs/${id}`, needForm({ title: '野外净水单元采购', summary: '采购野外用便携式净水单元，配套技术资料为内部资料。' })).expect(303);
+        assert.equal(await statusOf(id), 'in_review');
+        assert.equal(await indexed(id), false);
+        await agent('anonymous').agent.get(`/needs/${id}`).expect(404);
+        const queue = await agent('organiser').agent.get('/review/needs').expect(200);
+        const row = queue.text.slice(queue.text.indexOf('野外净水单元采购'));
+        assert.match(row.slice(0, row.indexOf('</tr>')), /内部资料/);
+
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(303);
+        const stored = await db().collection('needs').findOne({ _id: new ObjectId(id) });
+        assert.equal(stored!.status, 'published');
+        assert.deepEqual(stored!.review.heldFindings, []);
+        assert.equal(await indexed(id), true);
+        const approval = await db().collection('audit_log').findOne({ action: 'need-review.approved', 'target.id': id });
+        assert.deepEqual(approval!.details.heldFindings, ['内部资料']);
+      });
+    });
+
+    describe('visibility of needs that are not published', () => {
+      const SECRET = (label: string) => `状态矩阵${label}详细条件QRS`;
+      const ids: Record<string, string> = {};
+      const WHO = ['anonymous', 'unverified', 'verified', 'qualified', 'invited', 'owner', 'organiser'] as const;
+      const insidersOnly = { anonymous: 'n', unverified: 'n', verified: 'n', qualified: 'n', invited: 'n', owner: 'd', organiser: 'd' };
+      /** Drafts and needs in review exist only for their poster and the reviewers; a closed need stays readable as it was, but is never found. */
+      const MATRIX: Record<string, Record<(typeof WHO)[number], string>> = {
+        draft: insidersOnly,
+        'in-review': insidersOnly,
+        'closed-qualified': { anonymous: 's', unverified: 's', verified: 's', qualified: 'd', invited: 's', owner: 'd', organiser: 'd' },
+        'closed-invited': { anonymous: 'n', unverified: 'n', verified: 'n', qualified: 'n', invited: 'd', owner: 'd', organiser: 'd' },
+      };
+
+      before(async function () {
+        this.timeout(60_000);
+        const owner = agent('owner');
+        const form = (label: string, visibility: string) => ({
+          title: `状态矩阵${label}需求 ZEBRA5`,
+          summary: `状态矩阵摘要 ${label} 所有人可见部分。`,
+          description: SECRET(label),
+          visibility,
+          qualifications: 'secrecy',
+          minLevel_secrecy: '2',
+          invitedCreditCodes: orgs.get('invited')!.creditCode,
+        });
+        ids.draft = await post(owner, form('draft', 'qualified'));
+        await attach(owner, ids.draft, minimalPdf('draft'), 'draft.pdf').expect(303);
+        ids['in-review'] = await post(owner, form('in-review', 'qualified'));
+        await attach(owner, ids['in-review'], minimalPdf('review'), 'review.pdf').expect(303);
+        await owner.post(`/needs/${ids['in-review']}/submit`).expect(303);
+        for (const [label, visibility] of [
+          ['closed-qualified', 'qualified'],
+          ['closed-invited', 'invited'],
+        ]) {
+          ids[label!] = await published(form(label!, visibility!), [[minimalPdf(label), `${label}.pdf`]]);
+          await owner.post(`/needs/${ids[label!]}/close`, { reason: 'fulfilled' }).expect(303);
+        }
+      });
+
+      for (const who of WHO) {
+        it(`shows ${who} drafts, needs in review and closed needs as the rules say, and never finds them`, async function () {
+          this.timeout(30_000);
+          const failures: string[] = [];
+          for (const [label, expectations] of Object.entries(MATRIX)) {
+            const expected = expectations[who];
+            const seen = await observe(who, ids[label]!, SECRET(label), 'ZEBRA5');
+            if (seen.page !== expected || seen.json !== expected) failures.push(`${label}: page ${seen.page}, json ${seen.json}, expected ${expected}`);
+            if (seen.files !== (expected === 'd' ? 'd' : 'n')) failures.push(`${label}: attachment ${seen.files}`);
+            if (seen.found !== 'n') failures.push(`${label}: found in search (${seen.found})`);
+            if (seen.searchLeaks) failures.push(`${label}: search JSON carries the description`);
+            if (seen.facetTotal !== 0) failures.push(`${label}: facet counts ${seen.facetTotal}`);
+          }
+          assert.deepEqual(failures, []);
+        });
+      }
+    });
+
+    describe('qualification edge cases', () => {
+      const SECRET = '资质边界详细条件LMN';
+      let qualifiedNeed: string;
+      let invitedNeed: string;
+
+      before(async function () {
+        this.timeout(60_000);
+        qualifiedNeed = await published(
+          { title: '资质边界测试需求 OSPREY3', summary: '资质边界测试摘要，所有人可见部分。', description: SECRET, visibility: 'qualified', qualifications: 'secrecy', minLevel_secrecy: '2' },
+          [[minimalPdf('edge'), 'edge.pdf']],
+        );
+        invitedNeed = await published(
+          {
+            title: '邀请边界测试需求 NAUTILUS7',
+            summary: '邀请边界测试摘要，所有人可见部分。',
+            description: SECRET,
+            visibility: 'invited',
+            invitedCreditCodes: `${orgs.get('unverified')!.creditCode}\n${orgs.get('invited')!.creditCode}`,
+          },
+          [[minimalPdf('invited edge'), 'edge.pdf']],
+        );
+      });
+
+      const cases: Array<[string, string, string]> = [
+        ['qualified', 'd', 'holds 二级, verified and in date'],
+        ['lower', 's', 'holds only 三级'],
+        ['lapsed', 's', 'holds 一级 whose last valid day was yesterday'],
+        ['pending', 's', 'holds 一级 not yet verified'],
+        ['verified', 's', 'holds nothing'],
+      ];
+      for (const [who, expected, why] of cases) {
+        it(`gives an organisation that ${why} the ${expected === 'd' ? 'details' : 'summary'} of a qualified-only need on every path`, async () => {
+          const seen = await observe(who, qualifiedNeed, SECRET, 'OSPREY3');
+          assert.deepEqual(seen, { page: expected, json: expected, files: expected === 'd' ? 'd' : 'n', found: expected === 'd' ? 'details' : 'summary', searchLeaks: false, facetTotal: 1 });
+        });
+      }
+
+      it('hides an invitation-only need from an invited organisation until it is verified', async () => {
+        assert.deepEqual(await observe('unverified', invitedNeed, SECRET, 'NAUTILUS7'), { page: 'n', json: 'n', files: 'n', found: 'n', searchLeaks: false, facetTotal: 0 });
+        assert.deepEqual(await observe('invited', invitedNeed, SECRET, 'NAUTILUS7'), { page: 'd', json: 'd', files: 'd', found: 'details', searchLeaks: false, facetTotal: 1 });
+      });
+
+      it('audits a restricted detail view but not a summary view', async () => {
+        await agent('lower').agent.get(`/needs/${qualifiedNeed}`).expect(200);
+        await agent('qualified').agent.get(`/needs/${qualifiedNeed}`).expect(200);
+        const views = await db().collection('audit_log').find({ action: 'need.details-viewed', 'target.id': qualifiedNeed }).toArray();
+        const organisationIds = new Set(views.map((entry) => entry.details.organisationId));
+        assert.ok(organisationIds.has(orgs.get('qualified')!.id));
+        assert.ok(!organisationIds.has(orgs.get('lower')!.id));
+      });
+
+      it('hides a hidden budget from readers of the details, but not from the poster', async () => {
+        const id = await published({ title: '预算保密测试需求', visibility: 'registered', budgetMin: '123.45', budgetMax: '678.9', budgetHidden: 'on' });
+        const reader = await agent('verified').agent.get(`/needs/${id}`).expect(200);
+        assert.doesNotMatch(reader.text, /123\.45|678\.9/);
+        const json = await agent('verified').agent.get(`/api/needs/${id}`).expect(200);
+        assert.equal(json.body.need.budget, null);
+        assert.doesNotMatch(JSON.stringify(json.body), /123\.45|678\.9/);
+        const owner = await agent('owner').agent.get(`/needs/${id}`).expect(200);
+        assert.match(owner.text, /123\.45–678\.9 万元/);
+      });
+    });
+
+    describe('attachments: types judged by content, watermarks and downloads', () => {
+      it('accepts PDF, PNG, JPEG and Office documents by their content and refuses everything else', async () => {
+        const owner = agent('owner');
+        const id = await post(owner, { title: '附件类型测试需求' });
+        const refusals: Array<[Buffer, string, RegExp]> = [
+          [Buffer.concat([Buffer.from('MZ'), Buffer.alloc(4096, 0)]), '技术规格.docx', /按文件内容判断/],
+          [zipArchive({ 'readme.txt': 'not an office document' }), '清单.xlsx', /按文件内容判断/],
+          [Buffer.from('<html><script>alert(1)</script></html>'), '说明.pdf', /按文件内容判断/],
+          [Buffer.from('%PDF-1.7\nthis is not a readable PDF body\n%%EOF\n'), '损坏.pdf', /无法打开或已加密/],
+          [Buffer.from(minimalPdf().toString('latin1').replace('/Root 1 0 R >>', '/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /O (owner) /U (user) /P -4 >> >>'), 'latin1'), '加密.pdf', /无法打开或已加密/],
+        ];
+        for (const [content, name, message] of refusals) {
+          const response = await attach(owner, id, content, name);
+          assert.equal(response.status, 422, name);
+          assert.match(response.text, message);
+        }
+        const undeclared = await postMultipart(owner, `/needs/${id}/attachments`, {}, { field: 'file', content: minimalPdf(), filename: 'ok.pdf' });
+        assert.equal(undeclared.status, 422);
+        assert.equal((await attachmentIds(id)).length, 0, 'nothing refused was kept');
+
+        await attach(owner, id, pngBytes(), '现场照片.png').expect(303);
+        await attach(owner, id, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(256, 1)]), '样品.jpg').expect(303);
+        await attach(owner, id, zipArchive({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' }), '需求清单.zip').expect(303);
+        await attach(owner, id, oleWordDocument(), '旧版说明.bin').expect(303);
+        const stored = (await db().collection('needs').findOne({ _id: new ObjectId(id) }))!.attachments as Array<{ name: string; type: string }>;
+        assert.deepEqual(
+          stored.map((attachment) => [attachment.name, attachment.type]),
+          [
+            ['现场照片.png', 'png'],
+            ['样品.jpg', 'jpeg'],
+            ['需求清单.docx', 'docx'],
+            ['旧版说明.doc', 'doc'],
+          ],
+        );
+      });
+
+      it('stamps each downloader’s own credit code on a restricted need’s PDF, and serves images as uploaded but audited', async () => {
+        const png = pngBytes();
+        const id = await published(
+          { title: '水印测试需求', visibility: 'invited', invitedCreditCodes: orgs.get('invited')!.creditCode },
+          [
+            [minimalPdf('watermark'), 'spec.pdf'],
+            [png, 'photo.png'],
+          ],
+        );
+        const [pdfId, pngId] = await attachmentIds(id);
+        for (const [who, organisation] of [
+          ['invited', orgs.get('invited')!],
+          ['owner', orgs.get('owner')!],
+          ['organiser', office],
+        ] as const) {
+          const response = await binary(agent(who).agent.get(`/needs/${id}/attachments/${pdfId}`)).expect(200);
+          assert.match(response.headers['content-disposition']!, /^attachment;/);
+          assert.equal(response.headers['x-content-type-options'], 'nosniff');
+          assert.match(response.headers['cache-control']!, /no-store/);
+          assert.match(pdfText(response.body as Buffer), new RegExp(`downloaded by ${organisation.creditCode}`), who);
+          const document = await PDFDocument.load(response.body as Buffer);
+          assert.match(document.getSubject() ?? '', new RegExp(organisation.name), who);
+        }
+        const image = await binary(agent('invited').agent.get(`/needs/${id}/attachments/${pngId}`)).expect(200);
+        assert.equal(image.headers['content-type'], 'image/png');
+        assert.ok((image.body as Buffer).equals(png), 'the image is served as uploaded');
+        const audit = await db().collection('audit_log').findOne({ action: 'need.attachment-downloaded', 'target.id': id, 'details.attachment': 'photo.png' });
+        assert.equal(audit?.details.watermarked, false);
+        assert.equal(audit?.details.organisationId, orgs.get('invited')!.id);
+      });
+
+      it('serves a public need’s PDF unchanged and without auditing each download', async () => {
+        const pdf = minimalPdf('public spec');
+        const id = await published({ title: '公开附件测试需求', visibility: 'public' }, [[pdf, 'public.pdf']]);
+        const [pdfId] = await attachmentIds(id);
+        const response = await binary(agent('anonymous').agent.get(`/needs/${id}/attachments/${pdfId}`)).expect(200);
+        assert.ok((response.body as Buffer).equals(pdf));
+        assert.equal(await db().collection('audit_log').countDocuments({ action: 'need.attachment-downloaded', 'target.id': id }), 0);
+      });
+    });
+
+    describe('escaping', () => {
+      const payload = '<img src=x onerror=alert(1)>';
+      const liveTag = /<(?:script|iframe|img|svg)\b|<[^>]*\son\w+=|href="\s*(?:javascript|data|vbscript):/i;
+
+      it('escapes markup in the description however it is disguised', async () => {
+        const id = await published({
+          title: '描述转义测试需求',
+          visibility: 'public',
+          description: [
+            '<script>alert(1)</script>',
+            '<iframe src="javascript:alert(1)"></iframe>',
+            '<svg onload=alert(1)>',
+            '[a](JaVaScRiPt:alert(1))',
+            '[b](javascript&#58;alert(1))',
+            '[c](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+            '[d](vbscript:msgbox(1))',
+            '![e](x" onerror="alert(1))',
+          ].join('\n\n'),
+        });
+        const page = await agent('anonymous').agent.get(`/needs/${id}`).expect(200);
+        const article = page.text.slice(page.text.indexOf('<article'), page.text.indexOf('</article>'));
+        assert.doesNotMatch(article, liveTag);
+        assert.match(article, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+      });
+
+      it('escapes review comments, attachment names and the search box', async () => {
+        const owner = agent('owner');
+        const id = await post(owner, { title: '意见转义测试需求' });
+        await attach(owner, id, minimalPdf(), `${payload}.pdf`).expect(303);
+        await owner.post(`/needs/${id}/submit`).expect(303);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'return', comments: `请修改 ${payload}` }).expect(303);
+        const page = await owner.agent.get(`/needs/${id}`).expect(200);
+        assert.doesNotMatch(page.text, liveTag);
+        assert.match(page.text, /请修改 &lt;img src=x onerror=alert\(1\)&gt;/);
+
+        const search = await agent('anonymous').agent.get('/search').query({ q: `"><script>alert(1)</script>` }).expect(200);
+        assert.doesNotMatch(search.text, /<script>alert\(1\)/);
+      });
+
+      it('escapes every text field in the review queue, the poster’s list and search, and answers JSON as JSON', async () => {
+        const owner = agent('owner');
+        const id = await post(owner, { title: `队列转义${payload}`, summary: `队列转义测试摘要内容${payload}`, quantity: payload, deliveryPlace: payload, deliveryTime: payload, contactPerson: `钱${payload}` });
+        await owner.post(`/needs/${id}/submit`).expect(303);
+        for (const [viewer, path] of [
+          ['organiser', '/review/needs'],
+          ['owner', '/needs/mine'],
+          ['organiser', `/needs/${id}`],
+        ] as const) {
+          const page = await agent(viewer).agent.get(path).expect(200);
+          assert.doesNotMatch(page.text, liveTag, path);
+        }
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(303);
+        const results = await agent('anonymous').agent.get('/search').query({ q: '队列转义' }).expect(200);
+        assert.ok(results.text.includes(`/needs/${id}`));
+        assert.doesNotMatch(results.text, liveTag);
+        await agent('anonymous').agent.get(`/api/needs/${id}`).expect('content-type', /^application\/json/);
+        await agent('anonymous').agent.get('/api/search').query({ q: '队列转义' }).expect('content-type', /^application\/json/);
+      });
+    });
+
+    describe('the deadline expiry job', () => {
+      it('closes only published needs past the end of their deadline day, once, and keeps them readable but unfound', async () => {
+        const today = beijingDay(new Date());
+        const owner = agent('owner');
+        const dueToday = await published({ title: '今日截止测试需求', responseDeadline: today, visibility: 'qualified', qualifications: 'secrecy', minLevel_secrecy: '2', description: '今日截止详细条件' });
+        const overdue = await published({ title: '逾期未关闭测试需求', visibility: 'qualified', qualifications: 'secrecy', minLevel_secrecy: '2', description: '逾期详细条件' });
+        const draft = await post(owner, { title: '逾期草稿测试需求' });
+        const inReview = await post(owner, { title: '逾期审查中测试需求' });
+        await owner.post(`/needs/${inReview}/submit`).expect(303);
+        const past = new Date(Date.now() - 60_000);
+        await db().collection('needs').updateMany({ _id: { $in: [overdue, draft, inReview].map((id) => new ObjectId(id)) } }, { $set: { responseDeadline: past } });
+
+        await needs().closeExpired(new Date());
+        assert.equal(await statusOf(overdue), 'closed');
+        assert.equal(await statusOf(dueToday), 'published', 'a need is open through the end of its deadline day');
+        assert.equal(await statusOf(draft), 'draft');
+        assert.equal(await statusOf(inReview), 'in_review');
+        assert.equal(await indexed(overdue), false);
+        assert.equal(await indexed(dueToday), true);
+        const closing = await db().collection('audit_log').findOne({ action: 'need.closed-expired', 'target.id': overdue });
+        assert.deepEqual([closing?.actor.id, closing?.actor.label], [null, 'system']);
+        assert.deepEqual(await needs().closeExpired(new Date()), { closed: 0 }, 'running again changes nothing');
+
+        const summary = await agent('anonymous').agent.get(`/needs/${overdue}`).expect(200);
+        assert.match(summary.text, /已过截止日期/);
+        assert.doesNotMatch(summary.text, /逾期详细条件/);
+        const details = await agent('qualified').agent.get(`/api/needs/${overdue}`).expect(200);
+        assert.equal(details.body.need.closure.reason, 'expired');
+        assert.equal(details.body.need.description, '逾期详细条件');
+
+        await needs().closeExpired(new Date(`${addDays(today, 1)}T00:00:00+08:00`));
+        assert.equal(await statusOf(dueToday), 'closed');
+      });
+    });
+
+    describe('the search index follows every change', () => {
+      it('drops the description from full text when a public need becomes restricted, and the need from strangers’ results when it becomes invitation-only', async () => {
+        const defence = agent('defence');
+        const form = { title: '索引跟随测试需求 KESTREL8', summary: '索引跟随测试摘要，所有人可见。', description: '索引跟随独有描述词汇 QUOKKA4', visibility: 'public' };
+        const id = await post(defence, form);
+        await defence.post(`/needs/${id}/submit`).expect(303);
+        const byDescription = () => searchClient().collections('needs').documents().search({ q: 'QUOKKA4', query_by: 'description' });
+        assert.equal((await byDescription()).found, 1);
+
+        await defence.post(`/needs/${id}`, needForm({ ...form, visibility: 'qualified', qualifications: 'secrecy', minLevel_secrecy: '2' })).expect(303);
+        assert.equal((await byDescription()).found, 0, 'a restricted description is not indexed');
+        const anonymous = await agent('anonymous').agent.get('/api/search').query({ q: 'QUOKKA4' }).expect(200);
+        assert.equal(anonymous.body.found, 0);
+        const strangers = await agent('verified').agent.get('/api/search').query({ q: 'KESTREL8' }).expect(200);
+        assert.deepEqual(
+          (strangers.body.hits as Array<{ need: { id: string }; access: string }>).map((hit) => [hit.need.id, hit.access]),
+          [[id, 'summary']],
+        );
+
+        await defence.post(`/needs/${id}`, needForm({ ...form, visibility: 'invited', invitedCreditCodes: orgs.get('invited')!.creditCode })).expect(303);
+        for (const who of ['anonymous', 'verified', 'qualified']) {
+          const result = await agent(who).agent.get('/api/search').query({ q: 'KESTREL8' }).expect(200);
+          assert.equal(result.body.found, 0, who);
+          assert.equal(((result.body.facets.kind ?? []) as Array<{ count: number }>).reduce((sum, entry) => sum + entry.count, 0), 0, who);
+        }
+        const invited = await agent('invited').agent.get('/api/search').query({ q: 'KESTREL8' }).expect(200);
+        assert.deepEqual(
+          (invited.body.hits as Array<{ need: { id: string }; access: string }>).map((hit) => [hit.need.id, hit.access]),
+          [[id, 'details']],
+        );
+      });
+
+      it('keeps a returned need out of search and puts it in once approved', async () => {
+        const owner = agent('owner');
+        const id = await post(owner, { title: '退回索引测试需求' });
+        await owner.post(`/needs/${id}/submit`).expect(303);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'return', comments: '请补充交付要求' }).expect(303);
+        assert.equal(await indexed(id), false);
+        await owner.post(`/needs/${id}/submit`).expect(303);
+        assert.equal(await indexed(id), false);
+        await agent('organiser').post(`/needs/${id}/review`, { decision: 'approve' }).expect(303);
+        assert.equal(await indexed(id), true);
+      });
+    });
   });
 });

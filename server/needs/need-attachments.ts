@@ -15,9 +15,11 @@ export const ATTACHMENT_TYPES_LABEL = DOCUMENT_TYPES_LABEL;
 export async function refineAttachment(outcome: UploadOutcome): Promise<UploadOutcome> {
   if (!(outcome instanceof ReceivedUpload) || outcome.type !== PDF_FILE) return refineDocument(outcome);
   try {
-    await PDFDocument.load(await fs.readFile(outcome.tempPath), { updateMetadata: false });
-    return outcome;
+    const document = await PDFDocument.load(await fs.readFile(outcome.tempPath), { updateMetadata: false });
+    // `load` accepts a file whose page tree is unreadable; the watermark is drawn on the pages, so they must be there.
+    if (document.getPageCount() > 0) return outcome;
   } catch {
-    return new RejectedUpload('PDF 文件无法打开或已加密，请上传未加密的 PDF / The PDF cannot be opened or is encrypted; upload an unencrypted PDF');
+    // Refused below, like a file that does not open at all.
   }
+  return new RejectedUpload('PDF 文件无法打开或已加密，请上传未加密的 PDF / The PDF cannot be opened or is encrypted; upload an unencrypted PDF');
 }
