@@ -251,4 +251,191 @@ describe('capabilities', () => {
       await supplierAgent.post(`${attachmentHref}/delete`).expect(404);
     });
   });
+
+  describe('who may publish, who sees drafts and withdrawn listings, screening, escaping and the index', () => {
+    let owner: SignedIn;
+    let colleague: SignedIn;
+    let outsider: SignedIn;
+    let organiser: SignedIn;
+    let anonymous: SignedIn;
+    let militaryUnit: SignedIn;
+    let defenceEnterprise: SignedIn;
+    let unverified: SignedIn;
+
+    const listing = (overrides: Record<string, string | string[]> = {}) => ({
+      kind: 'technology',
+      direction: 'civil-to-military',
+      title: '高原型燃料电池电源',
+      summary: '面向高原野外环境的燃料电池移动电源，已批量交付。',
+      description: '',
+      industries: ['energy.hydrogen'],
+      keywords: '',
+      trl: '8',
+      scenarios: '',
+      declaration: 'on',
+      action: 'publish',
+      ...overrides,
+    });
+
+    async function create(agent: SignedIn, overrides: Record<string, string | string[]> = {}): Promise<string> {
+      const response = await agent.post('/capabilities', listing(overrides));
+      assert.equal(response.status, 303, response.text.slice(0, 1500));
+      return response.headers.location!.split('/')[2]!.split('?')[0]!;
+    }
+
+    async function searchIds(agent: SignedIn, q: string): Promise<string[]> {
+      const result = await agent.agent.get('/api/search').query({ tab: 'capabilities', q }).expect(200);
+      return (result.body.hits as Array<{ id: string }>).map((hit) => hit.id);
+    }
+
+    async function indexed(id: string): Promise<boolean> {
+      const result = await test.platform.search.client.collections('capabilities').documents().search({ q: '*', query_by: 'title', filter_by: `id:=${id}` });
+      return result.found === 1;
+    }
+
+    async function verifiedMember(kind: string, role: 'org-admin' | 'org-member' = 'org-admin'): Promise<SignedIn> {
+      const organisation = await createOrganisation(test.platform, { kind });
+      await test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'verified', '');
+      return signInAs(test.app, await createPerson(test.platform, { roles: [role], organisationId: organisation.id }));
+    }
+
+    before(async function () {
+      this.timeout(60_000);
+      owner = supplierAgent;
+      colleague = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-member'], organisationId: supplier.organisationId }));
+      outsider = await verifiedMember('university');
+      militaryUnit = await verifiedMember('military-unit');
+      defenceEnterprise = await verifiedMember('defence-enterprise');
+      const pending = await createOrganisation(test.platform, { kind: 'enterprise' });
+      unverified = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-admin'], organisationId: pending.id }));
+      const office = await createOrganisation(test.platform, { kind: 'government' });
+      organiser = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id }));
+      anonymous = await anonymousAgent(test.app);
+    });
+
+    it('lets verified civilian organisations publish either way and defence enterprises military-to-civil only', async () => {
+      await anonymous.post('/capabilities', listing()).expect(401);
+      await unverified.post('/capabilities', listing()).expect(403);
+      const military = await militaryUnit.post('/capabilities', listing());
+      assert.equal(military.status, 403);
+      assert.match(military.text, /只有民口企业、科研院所、高校和军工企业/);
+      const wrongWay = await defenceEnterprise.post('/capabilities', listing());
+      assert.equal(wrongWay.status, 422);
+      assert.match(wrongWay.text, /军工企业只能发布军转民能力/);
+      await create(defenceEnterprise, { direction: 'military-to-civil', title: '军转民精密加工服务 FALCON2' });
+      await create(outsider, { direction: 'military-to-civil', title: '高校军转民成果 FALCON2' });
+      assert.equal((await searchIds(anonymous, 'FALCON2')).length, 2);
+    });
+
+    it('keeps a draft to its organisation and organisers, publishes it on request and follows every edit in search', async () => {
+      const id = await create(owner, { title: '草稿能力 HERON6', action: 'draft' });
+      for (const [who, agent, status] of [
+        ['owner', owner, 200],
+        ['colleague', colleague, 200],
+        ['organiser', organiser, 200],
+        ['outsider', outsider, 404],
+        ['anonymous', anonymous, 404],
+      ] as const) {
+        assert.equal((await agent.agent.get(`/capabilities/${id}`)).status, status, who);
+      }
+      await outsider.agent.get(`/capabilities/${id}/edit`).expect(404);
+      await outsider.post(`/capabilities/${id}`, listing({ title: '他人改写 HERON6' })).expect(404);
+      assert.equal(await indexed(id), false);
+      assert.deepEqual(await searchIds(organiser, 'HERON6'), []);
+
+      await colleague.post(`/capabilities/${id}`, listing({ title: '已发布能力 HERON6' })).expect(303);
+      assert.deepEqual(await searchIds(anonymous, 'HERON6'), [id]);
+      await owner.post(`/capabilities/${id}`, listing({ title: '改名能力 IBIS9' })).expect(303);
+      assert.deepEqual(await searchIds(anonymous, 'IBIS9'), [id]);
+      assert.deepEqual(await searchIds(anonymous, 'HERON6'), []);
+
+      await owner.post(`/capabilities/${id}`, listing({ title: '改名能力 IBIS9', action: 'draft' })).expect(303);
+      assert.equal(await indexed(id), false);
+      await anonymous.agent.get(`/capabilities/${id}`).expect(404);
+    });
+
+    it('lets the owner and organisers withdraw a published listing, nobody else, and takes it out of search', async () => {
+      const id = await create(owner, { title: '撤回测试能力 PELICAN4' });
+      assert.deepEqual(await searchIds(anonymous, 'PELICAN4'), [id]);
+      await anonymous.post(`/capabilities/${id}/withdraw`).expect(401);
+      await outsider.post(`/capabilities/${id}/withdraw`).expect(404);
+      await organiser.post(`/capabilities/${id}/withdraw`).expect(303);
+      const entry = await test.platform.store.connection.db!.collection('audit_log').findOne({ action: 'capability.withdrawn', 'target.id': id });
+      assert.equal(entry?.details.byOwner, false);
+      assert.equal(await indexed(id), false);
+      assert.deepEqual(await searchIds(anonymous, 'PELICAN4'), []);
+      await anonymous.agent.get(`/capabilities/${id}`).expect(404);
+      await owner.agent.get(`/capabilities/${id}`).expect(200);
+      assert.equal((await owner.post(`/capabilities/${id}/withdraw`)).status, 422);
+    });
+
+    it('hides the listings of an organisation that is no longer verified, on the page and in search', async () => {
+      const organisation = await createOrganisation(test.platform, { kind: 'institute' });
+      await test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'verified', '');
+      const institute = await signInAs(test.app, await createPerson(test.platform, { roles: ['org-admin'], organisationId: organisation.id }));
+      const id = await create(institute, { title: '研究所能力 CONDOR1' });
+      assert.deepEqual(await searchIds(anonymous, 'CONDOR1'), [id]);
+      await test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'rejected', '营业执照已过期');
+      await anonymous.agent.get(`/capabilities/${id}`).expect(404);
+      await outsider.agent.get(`/capabilities/${id}`).expect(404);
+      assert.deepEqual(await searchIds(anonymous, 'CONDOR1'), []);
+      assert.equal(await indexed(id), false);
+    });
+
+    it('refuses marked text in every field, and keeps text with a held term a draft until it is removed', async () => {
+      for (const [field, value] of [
+        ['title', 'TOP SECRET 电源'],
+        ['summary', '面向野外环境的电源，资料标注 CONFIDENTIAL 字样。'],
+        ['description', '详见（秘密★5年）附件'],
+        ['keywords', '电源、绝密'],
+        ['scenarios', '边防哨所\n国家秘密项目'],
+      ] as const) {
+        const response = await owner.post('/capabilities', listing({ title: `筛查能力${field}`, [field]: value }));
+        assert.equal(response.status, 422, field);
+        assert.match(response.text, new RegExp(`field-${field}-error|class="field-error"`), field);
+      }
+      const inSpecifications = await owner.post('/capabilities', listing({ title: '筛查能力参数', specName: ['密级'], specValue: ['绝密'], specUnit: [''] }));
+      assert.equal(inSpecifications.status, 422);
+      assert.match(inSpecifications.text, /绝密/);
+      assert.equal(await test.platform.store.connection.db!.collection('capabilities').countDocuments({ title: /^筛查能力/ }), 0);
+
+      const held = await owner.post('/capabilities', listing({ title: '含敏感词的能力 EGRET7', scenarios: '配套内部资料培训' }));
+      assert.equal(held.status, 422);
+      assert.match(held.text, /内部资料/);
+      const id = await create(owner, { title: '含敏感词的能力 EGRET7', scenarios: '配套内部资料培训', action: 'draft' });
+      assert.equal(await indexed(id), false);
+      await owner.post(`/capabilities/${id}`, listing({ title: '含敏感词的能力 EGRET7', scenarios: '配套现场培训' })).expect(303);
+      assert.deepEqual(await searchIds(anonymous, 'EGRET7'), [id]);
+    });
+
+    it('escapes markup in every text field on the listing, the organisation’s pages and search', async () => {
+      const payload = '<img src=x onerror=alert(1)>';
+      // Escaped text may sit inside a quoted attribute value (the edit form's inputs): only what is outside the quotes could run.
+      const runs = (html: string) => /<(?:script|iframe|img|svg)\b|<[^>]*\son\w+=/i.test(html.replace(/"[^"]*"/g, '""')) || /href="\s*(?:javascript|data|vbscript):/i.test(html);
+      const id = await create(owner, {
+        title: `转义能力 MAGPIE3 ${payload}`,
+        summary: `转义能力摘要测试内容 ${payload}`,
+        description: `${payload}\n\n<script>alert(1)</script>\n\n[a](javascript:alert(1))`,
+        keywords: `转义, ${payload}`,
+        specName: [`指标${payload}`],
+        specValue: [payload],
+        specUnit: [payload.slice(0, 30)],
+        scenarios: `场景 ${payload}`,
+      });
+      const organisationId = supplier.organisationId!;
+      for (const [agent, path] of [
+        [anonymous, `/capabilities/${id}`],
+        [anonymous, `/organisations/${organisationId}`],
+        [anonymous, '/search?tab=capabilities&q=MAGPIE3'],
+        [anonymous, '/'],
+        [owner, '/organisation/capabilities'],
+        [owner, `/capabilities/${id}/edit`],
+      ] as const) {
+        const page = await agent.agent.get(path).expect(200);
+        assert.equal(runs(page.text.slice(page.text.indexOf('<main'))), false, path);
+      }
+      const page = await anonymous.agent.get(`/capabilities/${id}`).expect(200);
+      assert.match(page.text, /转义能力 MAGPIE3 &lt;img src=x onerror=alert\(1\)&gt;/);
+    });
+  });
 });
