@@ -8,6 +8,8 @@ export const JOBS = {
   mailRetry: 'mail:retry-failed',
   qualificationExpiry: 'qualifications:expire-and-remind',
   needsExpiry: 'needs:close-expired',
+  strongMatches: 'alerts:strong-matches',
+  alertDigests: 'alerts:daily-digest',
 } as const;
 
 /** Defines every job and returns a function that puts the recurring ones on the schedule. */
@@ -35,6 +37,15 @@ export function defineJobs(agenda: Agenda, features: Features, log: Logger): () 
     if (result.closed) log.info(result, 'needs past their deadline closed');
   });
 
+  agenda.define(JOBS.strongMatches, async () => {
+    const result = await features.alerts.service.processPublications();
+    if (result.processed || result.failed) log.info(result, 'strong matches of new listings notified');
+  });
+  agenda.define(JOBS.alertDigests, async () => {
+    const result = await features.alerts.service.sendDigests(new Date());
+    if (result.sent) log.info(result, 'alert digests sent');
+  });
+
   return async () => {
     await agenda.every('10 seconds', JOBS.searchDrain);
     await agenda.every('1 hour', JOBS.searchReconcile);
@@ -43,5 +54,8 @@ export function defineJobs(agenda: Agenda, features: Features, log: Logger): () 
     await agenda.every('5 minutes', JOBS.needsExpiry);
     // Just after midnight Beijing time: certificates lapse at the end of their last valid day there.
     await agenda.every('5 0 * * *', JOBS.qualificationExpiry, undefined, { timezone: 'Asia/Shanghai' });
+    // "At once" for very strong matches: within a minute of publication.
+    await agenda.every('1 minute', JOBS.strongMatches);
+    await agenda.every('0 8 * * *', JOBS.alertDigests, undefined, { timezone: 'Asia/Shanghai' });
   };
 }

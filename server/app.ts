@@ -88,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deps.features.needs.router);
   app.use(deps.features.matching.router);
   app.use(deps.features.inbox.router);
+  app.use(deps.features.alerts.router);
   app.use(deps.features.screening.router);
   app.use(deps.features.searchPages.router);
   app.use(audit.router);

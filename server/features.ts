@@ -5,6 +5,7 @@ import { createSearchIndexer, type SearchBinding, type SearchEngine } from '../s
 import { needVisibilityFilter } from '../search/needs';
 import { organisationCollection } from '../search/organisations';
 import { createAccountsFeature } from './accounts';
+import { createAlertsFeature } from './alerts';
 import { createAuditFeature } from './audit';
 import { capabilitiesSearchBinding, CAPABILITY_COLLECTION, createCapabilitiesFeature } from './capabilities';
 import { createFilesFeature } from './files';
@@ -95,6 +96,7 @@ export function createFeatures(deps: FeatureDeps) {
     audit: audit.service,
     indexer,
     uploads: files.uploads,
+    onPublished: (capabilityId) => alerts.service.listingPublished('capability', capabilityId),
   });
   const needs = createNeedsFeature({
     connection,
@@ -107,6 +109,7 @@ export function createFeatures(deps: FeatureDeps) {
     regions: regions.service,
     screening: screening.service,
     audit: audit.service,
+    onPublished: (needId) => alerts.service.listingPublished('need', needId),
   });
   const inbox = createInboxFeature({ connection, organisations: organisations.service, mail: mail.service });
   const matching = createMatchingFeature({
@@ -120,6 +123,15 @@ export function createFeatures(deps: FeatureDeps) {
     taxonomy: taxonomy.service,
     screening: screening.service,
     audit: audit.service,
+    inbox: inbox.service,
+  });
+  const alerts = createAlertsFeature({
+    connection,
+    needs: needs.service,
+    capabilities: capabilities.service,
+    organisations: organisations.service,
+    taxonomy: taxonomy.service,
+    matching: matching.service,
     inbox: inbox.service,
   });
   const searchPages = createSearchPagesFeature({ needs: needs.service, search: deps.search.client, taxonomy: taxonomy.service, organisations: organisations.service, regions: regions.service });
@@ -137,7 +149,7 @@ export function createFeatures(deps: FeatureDeps) {
     await indexer.changed(organisationCollection.name, [organisationId]);
     await capabilities.service.organisationChanged(organisationId);
   }
-  return { indexer, taxonomy, audit, mail, regions, files, organisations, qualifications, profiles, accounts, screening, capabilities, needs, inbox, matching, searchPages };
+  return { indexer, taxonomy, audit, mail, regions, files, organisations, qualifications, profiles, accounts, screening, capabilities, needs, inbox, matching, alerts, searchPages };
 }
 
 export type Features = ReturnType<typeof createFeatures>;

@@ -141,6 +141,9 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/responses/:id/outcome', path: `/responses/${NO_SUCH_ID}/outcome`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
   { method: 'GET', route: '/inbox', path: '/inbox', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },
   { method: 'POST', route: '/inbox/read', path: '/inbox/read', allowed: ['org-member', 'org-admin', 'organiser'], status: 303 },
+  { method: 'GET', route: '/organisation/alerts', path: '/organisation/alerts', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },
+  // An empty form turns the digest off: nothing to refuse.
+  { method: 'POST', route: '/organisation/alerts', path: '/organisation/alerts', allowed: ['org-member', 'org-admin', 'organiser'], status: 303 },
   { method: 'GET', route: '/search', path: '/search', allowed: EVERYONE, status: 200 },
   { method: 'GET', route: '/api/search', path: '/api/search', allowed: EVERYONE, status: 200 },
   // Last: it ends the session.

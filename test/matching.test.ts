@@ -1,53 +1,9 @@
 import assert from 'node:assert/strict';
 import { anonymousAgent, createOrganisation, createPerson, signInAs, type SignedIn } from './support/agents';
+import { marketplace } from './support/marketplace';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { minimalPdf, postMultipart } from './support/uploads';
 import type { Actor } from '../server/core/actor';
 import type { Organisation } from '../server/organisations';
-
-const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-
-function needForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
-  return {
-    kind: 'product',
-    title: '舰载无人机复合材料旋翼',
-    summary: '采购一批舰载无人机用复合材料旋翼，要求耐盐雾。',
-    description: '碳纤维复合材料旋翼，耐盐雾 500 小时，适配舰载无人机。',
-    industries: ['aerospace.uav'],
-    quantity: '20 套',
-    budgetMin: '',
-    budgetMax: '',
-    responseDeadline: inAMonth(),
-    deliveryPlace: '青岛',
-    deliveryTime: '明年第二季度',
-    contactPerson: '赵采购',
-    contactPhone: '13800138001',
-    contactEmail: 'buyer@example.cn',
-    visibility: 'public',
-    invitedCreditCodes: '',
-    qualifications: 'secrecy',
-    minLevel_secrecy: '3',
-    minTrl: '6',
-    declaration: 'on',
-    ...overrides,
-  };
-}
-
-function capabilityForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
-  return {
-    kind: 'product',
-    direction: 'civil-to-military',
-    title: '碳纤维复合材料无人机旋翼',
-    summary: '面向舰载无人机的碳纤维复合材料旋翼，耐盐雾、轻量化。',
-    description: '采用碳纤维复合材料整体成型，盐雾试验 720 小时。',
-    industries: ['aerospace.uav'],
-    keywords: '复合材料、旋翼、无人机',
-    trl: '7',
-    declaration: 'on',
-    action: 'publish',
-    ...overrides,
-  };
-}
 
 describe('matching: matches, responses and the inbox', () => {
   let test: TestPlatform;
@@ -65,43 +21,12 @@ describe('matching: matches, responses and the inbox', () => {
   let unqualifiedCapabilityId: string;
 
   const db = () => test.platform.store.connection.db!;
-
-  async function verifiedOrganisation(name: string, kind: string): Promise<Organisation> {
-    const organisation = await createOrganisation(test.platform, { kind, name });
-    await test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'verified', '');
-    return organisation;
-  }
-
-  async function memberOf(organisation: Organisation): Promise<SignedIn> {
-    return signInAs(test.app, await createPerson(test.platform, { roles: ['org-admin'], organisationId: organisation.id }));
-  }
-
-  async function holdSecrecy(agent: SignedIn, level: string, certificateNumber: string): Promise<string> {
-    await postMultipart(
-      agent,
-      '/organisation/qualifications',
-      { type: 'secrecy', level, certificateNumber, issuingAuthority: '国家保密局', issuedOn: '2024-01-01', expiresOn: '2030-12-31' },
-      { field: 'scan', content: minimalPdf('certificate'), filename: 'certificate.pdf' },
-    ).expect(303);
-    const qualification = await db().collection('qualifications').findOne({ certificateNumber });
-    const id = qualification!._id.toHexString();
-    await test.platform.features.qualifications.service.decide(organiserActor, id, 'verified', '');
-    return id;
-  }
-
-  async function publishCapability(agent: SignedIn, overrides: Record<string, string | string[]> = {}): Promise<string> {
-    const response = await agent.post('/capabilities', capabilityForm(overrides));
-    assert.equal(response.status, 303, response.text.slice(0, 1200));
-    return response.headers.location!.replace(/\?.*$/, '').split('/').pop()!;
-  }
-
-  async function publishNeed(agent: SignedIn, overrides: Record<string, string | string[]> = {}): Promise<string> {
-    const created = await agent.post('/needs', needForm(overrides));
-    assert.equal(created.status, 303, created.text.slice(0, 1200));
-    const id = created.headers.location!.replace(/\?.*$/, '').split('/').pop()!;
-    await agent.post(`/needs/${id}/submit`).expect(303);
-    return id;
-  }
+  let verifiedOrganisation: ReturnType<typeof marketplace>['verifiedOrganisation'];
+  let memberOf: ReturnType<typeof marketplace>['memberOf'];
+  let holdSecrecy: ReturnType<typeof marketplace>['holdSecrecy'];
+  let publishCapability: ReturnType<typeof marketplace>['publishCapability'];
+  let publishNeed: ReturnType<typeof marketplace>['publishNeed'];
+  let inboxTopics: ReturnType<typeof marketplace>['inboxTopics'];
 
   function threadIdFrom(location: string | undefined): string {
     const match = /^\/responses\/([a-f0-9]{24})/.exec(location ?? '');
@@ -109,13 +34,10 @@ describe('matching: matches, responses and the inbox', () => {
     return match[1]!;
   }
 
-  async function inboxTopics(organisationId: string): Promise<string[]> {
-    return (await db().collection('notifications').find({ organisationId }).sort({ createdAt: 1 }).toArray()).map((entry) => entry.topic as string);
-  }
-
   before(async function () {
     this.timeout(180_000);
     test = await startTestPlatform();
+    ({ verifiedOrganisation, memberOf, holdSecrecy, publishCapability, publishNeed, inboxTopics } = marketplace(test, () => organiserActor));
     const office = await createOrganisation(test.platform, { kind: 'government', name: '测试军民融合办公室' });
     const organiserPerson = await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id });
     organiserActor = { id: organiserPerson.id, roles: organiserPerson.roles, organisationId: office.id };

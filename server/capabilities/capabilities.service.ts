@@ -140,6 +140,8 @@ export interface CapabilityServiceDeps {
   indexer: SearchIndexer;
   uploads: UploadArea;
   listingKinds: ReadonlyArray<{ code: string }>;
+  /** A capability was just published (not re-published after an edit): alerts and strong-match notices follow. */
+  onPublished(capabilityId: string): Promise<void>;
 }
 
 /** A capability with the organisation and qualification facts shown beside it. */
@@ -287,6 +289,7 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
       if (publish) {
         await audit.record({ actor, action: 'capability.published', target: { type: 'capability', id: capability.id, label: capability.title }, details: { organisationId: organisation.id }, ip });
         await indexListing(capability);
+        await deps.onPublished(capability.id);
       }
       return capability;
     },
@@ -323,6 +326,7 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
         const action = publish ? (current.status === 'published' ? 'capability.updated' : 'capability.published') : 'capability.unpublished';
         await audit.record({ actor, action, target: { type: 'capability', id: capability.id, label: capability.title }, details: { organisationId: organisation.id }, ip });
         await indexListing(capability);
+        if (action === 'capability.published') await deps.onPublished(capability.id);
       }
       return capability;
     },
@@ -465,6 +469,12 @@ export function createCapabilityService(deps: CapabilityServiceDeps) {
       if (wanted.length === 0) return new Map();
       const records = await capabilities.find({ _id: { $in: wanted }, status: 'published' }).lean<CapabilityRecord[]>();
       return new Map(records.map((record) => [record._id.toHexString(), toCapability(record)]));
+    },
+
+    /** Capabilities published since `since`, oldest first (for digests); the caller checks their organisations. */
+    async publishedSince(since: Date, limit = 500): Promise<Capability[]> {
+      const records = await capabilities.find({ status: 'published', publishedAt: { $gt: since } }).sort({ publishedAt: 1 }).limit(limit).lean<CapabilityRecord[]>();
+      return records.map(toCapability);
     },
 
     /** Published capabilities of one organisation, for its public profile. */

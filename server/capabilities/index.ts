@@ -21,6 +21,7 @@ export interface CapabilitiesFeatureDeps {
   audit: AuditService;
   indexer: SearchIndexer;
   uploads: UploadArea;
+  onPublished(capabilityId: string): Promise<void>;
 }
 
 export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
@@ -34,6 +35,7 @@ export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
     indexer: deps.indexer,
     uploads: deps.uploads,
     listingKinds: taxonomyFile.listingKinds,
+    onPublished: deps.onPublished,
   });
   return { service, router: capabilitiesRoutes({ capabilities: service, organisations: deps.organisations, taxonomy: deps.taxonomy, uploads: deps.uploads }) };
 }

@@ -1,6 +1,6 @@
 import type { Client } from 'typesense';
 import type { Actor } from '../core/actor';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError } from '../core/errors';
 import { beijingDay } from '../core/time';
 import type { AuditService } from '../audit';
 import type { Capability, CapabilityService } from '../capabilities';
@@ -112,6 +112,12 @@ const CLOSED: ResponseStatus[] = ['declined', 'withdrawn'];
 const NEAR_MISS_MIN_TEXT = 0.3;
 const MATCH_LIMIT = 20;
 const NEAR_MISS_LIMIT = 5;
+/** "Very strong": among the best text fits of the search, and filed under one of the same industries. */
+const STRONG_TEXT = 0.6;
+
+function isStrong(match: { result: { parts: { text: number }; industries: { shared: string[] } } }): boolean {
+  return match.result.parts.text >= STRONG_TEXT && match.result.industries.shared.length > 0;
+}
 
 function isMember(actor: Actor | null): actor is Actor & { organisationId: string } {
   return Boolean(actor?.organisationId && actor.roles.some((role) => role === 'org-admin' || role === 'org-member'));
@@ -240,56 +246,98 @@ export function createMatchingService(deps: MatchingServiceDeps) {
     return capability;
   }
 
+  /** Acting as one of an organisation's people, for checks made on its behalf (never stored as an actor). */
+  function asMemberOf(organisationId: string): Actor {
+    return { id: `organisation:${organisationId}`, roles: ['org-member'], organisationId };
+  }
+
+  /** Typesense ranks the capabilities for a need; the store has the last word on eligibility. */
+  async function rankCapabilities(need: NeedDetails): Promise<Omit<NeedMatchesView, 'need' | 'canInvite'>> {
+    const asOf = beijingDay(new Date());
+    const requirements: NeedRequirements = {
+      qualifications: need.requirements.qualifications,
+      minTrl: need.requirements.minTrl,
+      preferredRegions: provinceNames(need.requirements.preferredRegions),
+    };
+    const check = eligibilityChecker(requirements, asOf);
+    const subject = { id: need.id, title: need.title, summary: need.summary, description: need.description, keywords: [], industries: need.industries, requirements };
+    let outcome;
+    try {
+      outcome = await findMatches(search, subject, {
+        asOf,
+        limit: MATCH_LIMIT,
+        nearMissLimit: NEAR_MISS_LIMIT * 2,
+        recheck: async (capabilityId) => (await check(capabilityId)).eligibility,
+      });
+    } catch (error) {
+      if (isSearchUnavailable(error)) return { available: false, matches: [], nearMisses: [], asOf };
+      throw error;
+    }
+    const existing = await threadsOf({ needId: need.id });
+    const matches: CapabilityMatch[] = [];
+    for (const result of outcome.matches) {
+      const { capability, organisation, eligibility } = await check(result.capabilityId);
+      if (!capability || !organisation || !eligibility.eligible) continue;
+      matches.push({
+        capability,
+        organisation,
+        result,
+        requirements: requirementList(requirements).map((requirement) => ({ requirement, met: !isUnmet(requirement, eligibility.unmet) })),
+        thread: existing.get(`${need.id}:${organisation.id}`) ?? null,
+      });
+    }
+    const nearMisses: CapabilityNearMiss[] = [];
+    for (const result of outcome.nearMisses) {
+      if (nearMisses.length >= NEAR_MISS_LIMIT) break;
+      const { capability, organisation, eligibility } = await check(result.capabilityId);
+      if (!capability || !organisation || eligibility.eligible || eligibility.unmet.length === 0) continue;
+      nearMisses.push({ capability, organisation, result, unmet: eligibility.unmet });
+    }
+    return { available: true, matches, nearMisses, asOf };
+  }
+
+  /** The needs an organisation may find that its capability could answer, ranked, each checked for eligibility. */
+  async function rankNeeds(capability: Capability, organisation: Organisation): Promise<Omit<CapabilityMatchesView, 'capability'>> {
+    const viewer = { reviewer: false as const, organisationId: organisation.id, verifiedCreditCode: organisation.status === 'verified' ? organisation.creditCode : null };
+    let ranked: NeedMatchResult[];
+    try {
+      ranked = await findNeedsFor(search, capability, viewer);
+    } catch (error) {
+      if (isSearchUnavailable(error)) return { available: false, matches: [], nearMisses: [] };
+      throw error;
+    }
+    const byId = new Map(ranked.map((result) => [result.needId, result]));
+    const findable = await needs.findableBy(asMemberOf(organisation.id), ranked.slice(0, 100).map((result) => result.needId));
+    const held = (await qualifications.forOrganisations([organisation.id])).get(organisation.id) ?? [];
+    const asOf = beijingDay(new Date());
+    const existing = await threadsOf({ supplierOrganisationId: organisation.id });
+    const matches: NeedMatch[] = [];
+    const nearMisses: CapabilityMatchesView['nearMisses'] = [];
+    for (const found of findable) {
+      if (found.need.organisationId === organisation.id) continue;
+      const result = byId.get(found.need.id)!;
+      const eligibility = checkEligibility({ qualifications: found.requirements.qualifications, minTrl: found.requirements.minTrl }, held, capability.trl, asOf);
+      const entry = { need: found.need, access: found.access, result, thread: existing.get(`${found.need.id}:${organisation.id}`) ?? null };
+      if (eligibility.eligible) {
+        if (matches.length < MATCH_LIMIT) matches.push(entry);
+      } else if (nearMisses.length < NEAR_MISS_LIMIT && (result.parts.text >= NEAR_MISS_MIN_TEXT || result.industries.shared.length > 0)) {
+        // Only the qualifications the need's summary already names; never anything from its details.
+        const unmet = eligibility.unmet.filter((entry) => entry.kind === 'qualification');
+        if (unmet.length) nearMisses.push({ ...entry, unmet });
+      }
+    }
+    return { available: true, matches, nearMisses };
+  }
+
   return {
     /**
      * The capabilities that may be offered for a need, best first, with the
      * reasons; for the need's own people also the strong fits a hard
-     * requirement keeps out. Typesense ranks; the store has the last word on
-     * eligibility.
+     * requirement keeps out.
      */
     async matchesForNeed(actor: Actor | null, needId: string): Promise<NeedMatchesView> {
       const { need, canInvite } = await needs.matchingSubject(actor, needId);
-      const asOf = beijingDay(new Date());
-      const requirements: NeedRequirements = {
-        qualifications: need.requirements.qualifications,
-        minTrl: need.requirements.minTrl,
-        preferredRegions: provinceNames(need.requirements.preferredRegions),
-      };
-      const check = eligibilityChecker(requirements, asOf);
-      const subject = { id: need.id, title: need.title, summary: need.summary, description: need.description, keywords: [], industries: need.industries, requirements };
-      let outcome;
-      try {
-        outcome = await findMatches(search, subject, {
-          asOf,
-          limit: MATCH_LIMIT,
-          nearMissLimit: NEAR_MISS_LIMIT * 2,
-          recheck: async (capabilityId) => (await check(capabilityId)).eligibility,
-        });
-      } catch (error) {
-        if (isSearchUnavailable(error)) return { need, canInvite, available: false, matches: [], nearMisses: [], asOf };
-        throw error;
-      }
-      const existing = await threadsOf({ needId: need.id });
-      const matches: CapabilityMatch[] = [];
-      for (const result of outcome.matches) {
-        const { capability, organisation, eligibility } = await check(result.capabilityId);
-        if (!capability || !organisation || !eligibility.eligible) continue;
-        matches.push({
-          capability,
-          organisation,
-          result,
-          requirements: requirementList(requirements).map((requirement) => ({ requirement, met: !isUnmet(requirement, eligibility.unmet) })),
-          thread: existing.get(`${need.id}:${organisation.id}`) ?? null,
-        });
-      }
-      const nearMisses: CapabilityNearMiss[] = [];
-      for (const result of outcome.nearMisses) {
-        if (nearMisses.length >= NEAR_MISS_LIMIT) break;
-        const { capability, organisation, eligibility } = await check(result.capabilityId);
-        if (!capability || !organisation || eligibility.eligible || eligibility.unmet.length === 0) continue;
-        nearMisses.push({ capability, organisation, result, unmet: eligibility.unmet });
-      }
-      return { need, canInvite, available: true, matches, nearMisses, asOf };
+      return { need, canInvite, ...(await rankCapabilities(need)) };
     },
 
     /**
@@ -300,36 +348,36 @@ export function createMatchingService(deps: MatchingServiceDeps) {
     async matchesForCapability(actor: Actor | null, capabilityId: string): Promise<CapabilityMatchesView> {
       const detail = await capabilities.view(actor, capabilityId);
       if (!detail.mayEdit || !isMember(actor)) throw new NotFoundError('没有这个能力 / No such capability', { id: capabilityId });
-      const { capability } = detail;
-      const organisation = detail.organisation;
-      const viewer = { reviewer: false as const, organisationId: organisation.id, verifiedCreditCode: organisation.status === 'verified' ? organisation.creditCode : null };
-      let ranked: NeedMatchResult[];
-      try {
-        ranked = await findNeedsFor(search, capability, viewer);
-      } catch (error) {
-        if (isSearchUnavailable(error)) return { capability, available: false, matches: [], nearMisses: [] };
-        throw error;
+      return { capability: detail.capability, ...(await rankNeeds(detail.capability, detail.organisation)) };
+    },
+
+    /**
+     * The eligible capabilities that fit a newly published need very well,
+     * by supplier, keeping only suppliers that may find the need.
+     */
+    async strongMatchesForNeed(needId: string): Promise<{ need: NeedSummary; suppliers: Array<{ organisationId: string; capability: Capability }> } | null> {
+      const need = await needs.publishedForMatching(needId);
+      if (!need) return null;
+      const { available, matches } = await rankCapabilities(need);
+      if (!available) throw new ServiceUnavailableError('search_unavailable', '搜索服务暂时不可用 / Search is unavailable');
+      const suppliers = new Map<string, Capability>();
+      for (const match of matches.filter(isStrong)) {
+        if (suppliers.has(match.organisation.id) || match.organisation.id === need.organisationId) continue;
+        const { access } = await needs.accessFor(asMemberOf(match.organisation.id), needId);
+        if (access !== 'none') suppliers.set(match.organisation.id, match.capability);
       }
-      const byId = new Map(ranked.map((result) => [result.needId, result]));
-      const findable = await needs.findableBy(actor, ranked.slice(0, 100).map((result) => result.needId));
-      const held = (await qualifications.forOrganisations([organisation.id])).get(organisation.id) ?? [];
-      const asOf = beijingDay(new Date());
-      const existing = await threadsOf({ supplierOrganisationId: organisation.id });
-      const matches: NeedMatch[] = [];
-      const nearMisses: CapabilityMatchesView['nearMisses'] = [];
-      for (const found of findable) {
-        if (found.need.organisationId === organisation.id) continue;
-        const result = byId.get(found.need.id)!;
-        const eligibility = checkEligibility({ qualifications: found.requirements.qualifications, minTrl: found.requirements.minTrl }, held, capability.trl, asOf);
-        const entry = { need: found.need, access: found.access, result, thread: existing.get(`${found.need.id}:${organisation.id}`) ?? null };
-        if (eligibility.eligible) {
-          if (matches.length < MATCH_LIMIT) matches.push(entry);
-        } else if (nearMisses.length < NEAR_MISS_LIMIT && (result.parts.text >= NEAR_MISS_MIN_TEXT || result.industries.shared.length > 0)) {
-          // Only the qualifications the need's summary already names; never anything from its details.
-          nearMisses.push({ ...entry, unmet: eligibility.unmet.filter((unmet) => unmet.kind === 'qualification') });
-        }
-      }
-      return { capability, available: true, matches, nearMisses: nearMisses.filter((entry) => entry.unmet.length > 0) };
+      return { need, suppliers: [...suppliers].map(([organisationId, capability]) => ({ organisationId, capability })) };
+    },
+
+    /** The open needs a newly published capability fits very well and its organisation could answer. */
+    async strongMatchesForCapability(capabilityId: string): Promise<{ capability: Capability; needs: NeedSummary[] } | null> {
+      const capability = (await capabilities.publishedMany([capabilityId])).get(capabilityId);
+      if (!capability) return null;
+      const organisation = (await organisations.findMany([capability.organisationId])).get(capability.organisationId);
+      if (!organisation || organisation.status !== 'verified') return null;
+      const { available, matches } = await rankNeeds(capability, organisation);
+      if (!available) throw new ServiceUnavailableError('search_unavailable', '搜索服务暂时不可用 / Search is unavailable');
+      return { capability, needs: matches.filter(isStrong).map((match) => match.need) };
     },
 
     /** The need's owner asks a supplier to respond; the supplier must be able to find the need. */
@@ -339,7 +387,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       const supplier = (await organisations.findMany([input.supplierOrganisationId])).get(input.supplierOrganisationId);
       if (!supplier || supplier.status !== 'verified' || supplier.id === need.organisationId) throw new ValidationError({ supplierOrganisationId: ['只能邀请已认证的其他单位 / Invite a verified organisation other than your own'] });
       // Seen as one of the supplier's people would see it: an invitation never reveals a need they may not find.
-      const { access } = await needs.accessFor({ id: `organisation:${supplier.id}`, roles: ['org-member'], organisationId: supplier.id }, needId);
+      const { access } = await needs.accessFor(asMemberOf(supplier.id), needId);
       if (access === 'none') throw new ValidationError({ supplierOrganisationId: ['该单位无权查看此需求，请先将其加入受邀单位 / That organisation may not see this need; add it to the invited organisations first'] });
       const capability = await supplierCapability(supplier.id, input.capabilityId);
       const now = new Date();

@@ -28,6 +28,7 @@ export function createNeedsFeature(deps: {
   regions: RegionsService;
   screening: ScreeningService;
   audit: AuditService;
+  onPublished(needId: string): Promise<void>;
 }) {
   const uploads = createUploadArea(deps.dataDir);
   const service = createNeedsService({
@@ -42,6 +43,7 @@ export function createNeedsFeature(deps: {
     search: deps.search,
     uploads,
     listingKinds: taxonomyFile.listingKinds,
+    onPublished: deps.onPublished,
   });
   return { service, router: needsRoutes({ needs: service, organisations: deps.organisations, regions: deps.regions, taxonomy: deps.taxonomy, uploads }) };
 }

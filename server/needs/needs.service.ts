@@ -223,6 +223,8 @@ export interface NeedsServiceDeps {
   search: Client;
   uploads: UploadArea;
   listingKinds: ReadonlyArray<{ code: string }>;
+  /** A need was just published (after submission or review): alerts and strong-match notices follow. */
+  onPublished(needId: string): Promise<void>;
 }
 
 /**
@@ -325,6 +327,7 @@ export function createNeedsService(deps: NeedsServiceDeps) {
       details: { from: record.status, to: change.to, ...(change.comment ? { comment: change.comment } : {}) },
     });
     if (record.status === 'published' || change.to === 'published') await indexer.changed(NEED_COLLECTION, [updated._id.toHexString()]);
+    if (change.to === 'published' && record.status !== 'published') await deps.onPublished(updated._id.toHexString());
     return updated;
   }
 
@@ -542,6 +545,18 @@ export function createNeedsService(deps: NeedsServiceDeps) {
         found.push({ need: toSummary(record), access, requirements: record.requirements });
       }
       return found;
+    },
+
+    /** Ids of needs published since `since` that are still open, oldest first (for digests). */
+    async publishedSince(since: Date, limit = 500): Promise<string[]> {
+      const records = await needs.find({ status: 'published', publishedAt: { $gt: since } }, { _id: 1 }).sort({ publishedAt: 1 }).limit(limit).lean<NeedRecord[]>();
+      return records.map((record) => record._id.toHexString());
+    },
+
+    /** A published need as the platform itself reads it, for jobs that match it; null once it is no longer published. */
+    async publishedForMatching(id: string): Promise<NeedDetails | null> {
+      const record = OBJECT_ID.test(id) ? await needs.findOne({ _id: id, status: 'published' }).lean<NeedRecord>() : null;
+      return record ? toDetails(record, false) : null;
     },
 
     /** What a supplier organisation may see of one need (for responses and invitations); `none` when it may not find it. */

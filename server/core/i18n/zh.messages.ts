@@ -584,6 +584,23 @@ export const zh = {
   'notice.updated': "状态已更新。",
   'notice.messaged': "留言已发送。",
   'notice.outcome': "结果已登记。",
+  // alerts
+  'nav.alerts': "订阅提醒",
+  'alerts.title': "订阅提醒",
+  'alerts.intro': "选择关注的产业方向和关键词，平台每天早上 8 点把新发布的需求或能力汇总发到消息和邮箱。与贵单位高度匹配的新发布会即时提醒。受限需求只在贵单位有权查看时才会出现。",
+  'alerts.enabled': "开启每日订阅",
+  'alerts.watch': "订阅内容",
+  'alerts.watch.needs': "新需求",
+  'alerts.watch.capabilities': "新能力",
+  'alerts.leaves': "产业方向",
+  'alerts.keywords': "关键词",
+  'alerts.keywords.hint': "用逗号或顿号分隔，最多 20 个，如：复合材料、北斗",
+  'alerts.save': "保存订阅",
+  'alerts.preview': "下一期摘要预览",
+  'alerts.preview.none': "暂无符合订阅条件的新发布。",
+  'alerts.lastDigest': "上次发送：{at}",
+  'alerts.kind.need': "需求",
+  'alerts.kind.capability': "能力",
 } as const;
 
 export type MessageKey = keyof typeof zh;
