@@ -124,6 +124,7 @@ export function createFeatures(deps: FeatureDeps) {
     screening: screening.service,
     audit: audit.service,
     inbox: inbox.service,
+    uploads: files.uploads,
   });
   const alerts = createAlertsFeature({
     connection,

@@ -139,6 +139,8 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/responses/:id/status', path: `/responses/${NO_SUCH_ID}/status`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
   { method: 'POST', route: '/responses/:id/messages', path: `/responses/${NO_SUCH_ID}/messages`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
   { method: 'POST', route: '/responses/:id/outcome', path: `/responses/${NO_SUCH_ID}/outcome`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'POST', route: '/responses/:id/attachments', path: `/responses/${NO_SUCH_ID}/attachments`, allowed: ['org-member', 'org-admin', 'organiser'], status: 404 },
+  { method: 'GET', route: '/responses/:id/attachments/:fileId', path: `/responses/${NO_SUCH_ID}/attachments/${NO_SUCH_ID}`, allowed: SIGNED_IN, status: 404 },
   { method: 'GET', route: '/inbox', path: '/inbox', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },
   { method: 'POST', route: '/inbox/read', path: '/inbox/read', allowed: ['org-member', 'org-admin', 'organiser'], status: 303 },
   { method: 'GET', route: '/organisation/alerts', path: '/organisation/alerts', allowed: ['org-member', 'org-admin', 'organiser'], status: 200 },

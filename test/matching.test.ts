@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { anonymousAgent, createOrganisation, createPerson, signInAs, type SignedIn } from './support/agents';
 import { marketplace } from './support/marketplace';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { elfExecutable, minimalPdf, postMultipart } from './support/uploads';
 import type { Actor } from '../server/core/actor';
 import type { Organisation } from '../server/organisations';
 
@@ -226,6 +227,35 @@ describe('matching: matches, responses and the inbox', () => {
         assert.doesNotMatch(page.text, /<script>alert/);
       }
       await owner.post(`/responses/${respondedThread}/messages`, { body: '' }).expect(422);
+    });
+
+    it('shares attachments between the two sides only, checked by content and audited on download', async () => {
+      const pdf = minimalPdf('proposal annex');
+      await postMultipart(qualified, `/responses/${respondedThread}/attachments`, { declaration: 'on' }, { field: 'file', content: pdf, filename: '技术方案.pdf' }).expect(303);
+      const page = await owner.agent.get(`/responses/${respondedThread}`).expect(200);
+      const href = /href="(\/responses\/[a-f0-9]{24}\/attachments\/[a-f0-9]{24})"/.exec(page.text)?.[1];
+      assert.ok(href, 'the owner sees the attachment');
+      const download = await owner.agent.get(href!).buffer(true).parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      }).expect(200);
+      assert.deepEqual(download.body, pdf);
+      assert.match(String(download.headers['content-disposition']), /^attachment/);
+      assert.equal(download.headers['x-content-type-options'], 'nosniff');
+      assert.ok(await db().collection('audit_log').findOne({ action: 'response.attachment-downloaded', 'target.id': respondedThread }));
+      await organiser.agent.get(href!).expect(200);
+      await bystander.agent.get(href!).expect(404);
+      const anonymous = await anonymousAgent(test.app);
+      await anonymous.agent.get(href!).expect(401);
+      const exe = await postMultipart(qualified, `/responses/${respondedThread}/attachments`, { declaration: 'on' }, { field: 'file', content: elfExecutable(), filename: '方案.pdf' });
+      assert.equal(exe.status, 422);
+      assert.match(exe.text, /只接受/);
+      const marked = await postMultipart(qualified, `/responses/${respondedThread}/attachments`, { declaration: 'on' }, { field: 'file', content: pdf, filename: '绝密方案.pdf' });
+      assert.equal(marked.status, 422);
+      await postMultipart(bystander, `/responses/${respondedThread}/attachments`, { declaration: 'on' }, { field: 'file', content: pdf, filename: 'x.pdf' }).expect(404);
+      const thread = await db().collection('response_threads').findOne({ needId, supplierOrganisationId: qualifiedOrganisation.id });
+      assert.equal(thread?.attachments.length, 1);
     });
 
     it('lets a supplier withdraw and the owner decline only with a reason', async () => {

@@ -8,6 +8,7 @@ import type { OrganisationService } from '../organisations';
 import type { RegionsService } from '../regions';
 import type { ScreeningService } from '../screening';
 import type { TaxonomyService } from '../taxonomy';
+import type { UploadArea } from '../core/upload';
 import { responseThreadModel } from './matching.model';
 import { matchingRoutes } from './matching.routes';
 import { createMatchingService, type QualificationsReader } from './matching.service';
@@ -24,9 +25,10 @@ export function createMatchingFeature(deps: {
   screening: ScreeningService;
   audit: AuditService;
   inbox: InboxService;
+  uploads: UploadArea;
 }) {
   const service = createMatchingService({ ...deps, threads: responseThreadModel(deps.connection) });
-  return { service, router: matchingRoutes({ matching: service, organisations: deps.organisations, regions: deps.regions, taxonomy: deps.taxonomy }) };
+  return { service, router: matchingRoutes({ matching: service, organisations: deps.organisations, regions: deps.regions, taxonomy: deps.taxonomy, uploads: deps.uploads }) };
 }
 
 export type { MatchingService, NeedMatchesView, CapabilityMatchesView, ThreadView, ResponseThread } from './matching.service';

@@ -16,6 +16,21 @@ export interface ResponseMessageRecord {
   at: Date;
 }
 
+/** A document either side attached to the thread; seen only by the two sides and the reviewers. */
+export interface ResponseAttachmentRecord {
+  _id: Types.ObjectId;
+  organisationId: string;
+  name: string;
+  type: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  /** Random name under DATA_DIR/uploads. */
+  storageKey: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
 export interface ResponseStepRecord {
   from: ResponseStatus | null;
   to: ResponseStatus;
@@ -47,6 +62,7 @@ export interface ResponseThreadRecord {
   declineReason: string;
   outcome: ResponseOutcomeRecord | null;
   messages: ResponseMessageRecord[];
+  attachments: ResponseAttachmentRecord[];
   history: ResponseStepRecord[];
   createdAt: Date;
   updatedAt: Date;
@@ -57,6 +73,18 @@ const messageSchema = new Schema<ResponseMessageRecord>({
   by: { type: String, required: true },
   body: { type: String, required: true, maxlength: 4000 },
   at: { type: Date, required: true },
+});
+
+const attachmentSchema = new Schema<ResponseAttachmentRecord>({
+  organisationId: { type: String, required: true },
+  name: { type: String, required: true, maxlength: 120 },
+  type: { type: String, required: true },
+  mime: { type: String, required: true },
+  size: { type: Number, required: true, min: 1 },
+  sha256: { type: String, required: true, match: /^[a-f0-9]{64}$/ },
+  storageKey: { type: String, required: true, match: /^[a-f0-9]{32}$/ },
+  uploadedBy: { type: String, required: true },
+  uploadedAt: { type: Date, required: true },
 });
 
 const stepSchema = new Schema<ResponseStepRecord>(
@@ -89,6 +117,7 @@ const threadSchema = new Schema<ResponseThreadRecord>(
       default: null,
     },
     messages: { type: [messageSchema], default: [] },
+    attachments: { type: [attachmentSchema], default: [] },
     history: { type: [stepSchema], default: [] },
   },
   { collection: 'response_threads', timestamps: true },

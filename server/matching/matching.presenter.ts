@@ -114,6 +114,14 @@ export function presentThread(thread: ResponseThread, context: MatchLabelContext
       ? { intentSigned: thread.outcome.intentSigned, contractValue: thread.outcome.contractValue === null ? '' : thread.outcome.contractValue.toLocaleString('zh-CN'), at: formatTime(thread.outcome.recordedAt) }
       : null,
     messages: thread.messages.map((message) => ({ author: sideLabel(message.side, thread), side: message.side, body: message.body, at: formatTime(message.at) })),
+    attachments: thread.attachments.map((file) => ({
+      href: `/responses/${thread.id}/attachments/${file.id}`,
+      name: file.name,
+      type: file.type.toUpperCase(),
+      size: file.size < 1024 * 1024 ? `${Math.max(1, Math.round(file.size / 1024))} KB` : `${(file.size / (1024 * 1024)).toFixed(1)} MB`,
+      by: sideLabel(file.side, thread),
+      at: formatTime(file.uploadedAt),
+    })),
     history: thread.history.map((step) => ({
       by: sideLabel(step.side, thread),
       to: context.t(`response.status.${step.to}` as MessageKey),

@@ -2,6 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { blankForm, formRoute } from '../core/forms';
 import { actorOf, guardedRouter, requireRole } from '../core/guards';
 import { clientIp, noticeOf } from '../core/request-info';
+import { refineDocument } from '../core/document-upload';
+import { sendUpload } from '../core/file-response';
+import type { UploadArea } from '../core/upload';
 import { validate } from '../core/validate';
 import { presentCapabilitySummary } from '../capabilities';
 import { presentNeedSummary, type NeedLabelContext } from '../needs';
@@ -9,12 +12,24 @@ import type { OrganisationService } from '../organisations';
 import type { RegionsService } from '../regions';
 import type { TaxonomyService } from '../taxonomy';
 import { presentCapabilityMatches, presentNeedMatches, presentThread, presentThreadView } from './matching.presenter';
-import { capabilityParams, invitationInput, messageInput, needParams, outcomeInput, responseInput, threadParams, transitionInput } from './matching.schemas';
+import {
+  RESPONSE_ATTACHMENT_UPLOAD,
+  capabilityParams,
+  invitationInput,
+  messageInput,
+  needParams,
+  outcomeInput,
+  responseAttachmentForm,
+  responseInput,
+  threadFileParams,
+  threadParams,
+  transitionInput,
+} from './matching.schemas';
 import type { MatchingService } from './matching.service';
 
-const NOTICES = new Set(['responseInvited', 'responded', 'updated', 'messaged', 'outcome']);
+const NOTICES = new Set(['responseInvited', 'responded', 'updated', 'messaged', 'outcome', 'responseAttached']);
 
-export function matchingRoutes(deps: { matching: MatchingService; organisations: OrganisationService; regions: RegionsService; taxonomy: TaxonomyService }): Router {
+export function matchingRoutes(deps: { matching: MatchingService; organisations: OrganisationService; regions: RegionsService; taxonomy: TaxonomyService; uploads: UploadArea }): Router {
   const router = guardedRouter(Router());
   const { matching } = deps;
   const members = requireRole('org-admin', 'org-member');
@@ -138,6 +153,28 @@ export function matchingRoutes(deps: { matching: MatchingService; organisations:
       threadLocals,
     ),
   );
+
+  // Multipart: the CSRF token travels in the query string (see core/csrf.ts).
+  router.post(
+    '/responses/:id/attachments',
+    members,
+    formRoute(
+      'matching/thread',
+      async (req, res) => {
+        const { id } = validate(threadParams, req.params);
+        const received = await refineDocument(await deps.uploads.receive(req, res, RESPONSE_ATTACHMENT_UPLOAD));
+        const { file } = validate(responseAttachmentForm, { ...req.body, file: received });
+        await matching.addAttachment(actorOf(req), id, file, clientIp(req));
+        res.redirect(303, `/responses/${id}?notice=responseAttached#attachments`);
+      },
+      threadLocals,
+    ),
+  );
+
+  router.get('/responses/:id/attachments/:fileId', membersAndReviewers, async (req, res) => {
+    const { id, fileId } = validate(threadFileParams, req.params);
+    sendUpload(res, await matching.openAttachment(actorOf(req), id, fileId, clientIp(req)), 'attachment');
+  });
 
   return router;
 }

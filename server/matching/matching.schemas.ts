@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { documentUpload } from '../core/document-upload';
+import { uploadField, type UploadPolicy } from '../core/upload';
+import { declarationField } from '../screening';
 
 const objectId = (message: string) => z.string().regex(/^[a-f0-9]{24}$/, message);
 
 export const needParams = z.object({ id: objectId('没有这条需求 / No such need') });
 export const capabilityParams = z.object({ id: objectId('没有这个能力 / No such capability') });
 export const threadParams = z.object({ id: objectId('没有这条对接记录 / No such response') });
+export const threadFileParams = z.object({ id: objectId('没有这条对接记录 / No such response'), fileId: objectId('没有这个文件 / No such file') });
+
+/** Proposal documents: PDF, images or Office files up to 20 MB, judged by content. */
+export const RESPONSE_ATTACHMENT_UPLOAD: UploadPolicy = documentUpload('file');
+export const responseAttachmentForm = z.object({ declaration: declarationField, file: uploadField({ required: true }) });
 
 export const invitationInput = z.object({
   supplierOrganisationId: objectId('请选择供应方 / Choose a supplier'),

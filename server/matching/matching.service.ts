@@ -13,6 +13,7 @@ import type { ScreeningService } from '../screening';
 import { isSearchUnavailable } from '../../search';
 import { findMatches, findNeedsFor, type MatchResult, type NeedMatchResult } from '../../search/matching';
 import { checkEligibility, type Eligibility, type NeedRequirements, type UnmetRequirement } from './eligibility';
+import type { ReceivedUpload, UploadArea } from '../core/upload';
 import type { ResponseStatus, ResponseThreadModel, ResponseThreadRecord } from './matching.model';
 import type { InvitationInput, OutcomeInput, ResponseAction, ResponseInput, TransitionInput } from './matching.schemas';
 
@@ -80,6 +81,7 @@ export interface ResponseThread {
   declineReason: string;
   outcome: { intentSigned: boolean; contractValue: number | null; recordedAt: Date } | null;
   messages: Array<{ id: string; organisationId: string; side: 'owner' | 'supplier'; body: string; at: Date }>;
+  attachments: Array<{ id: string; side: 'owner' | 'supplier'; name: string; type: string; size: number; uploadedAt: Date }>;
   history: Array<{ from: ResponseStatus | null; to: ResponseStatus; side: 'owner' | 'supplier'; reason: string; at: Date }>;
   updatedAt: Date;
 }
@@ -148,10 +150,14 @@ export interface MatchingServiceDeps {
   screening: ScreeningService;
   audit: AuditService;
   inbox: InboxService;
+  uploads: UploadArea;
 }
 
+/** Enough for a proposal and its annexes; more belongs in a meeting. */
+const MAX_ATTACHMENTS = 10;
+
 export function createMatchingService(deps: MatchingServiceDeps) {
-  const { threads, search, needs, capabilities, organisations, qualifications, regions, screening, audit, inbox } = deps;
+  const { threads, search, needs, capabilities, organisations, qualifications, regions, screening, audit, inbox, uploads } = deps;
 
   /** Province codes of a need's preferred regions as the capability index names them (`湖北省`). */
   function provinceNames(codes: string[]): string[] {
@@ -219,6 +225,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       declineReason: record.declineReason,
       outcome: record.outcome ? { intentSigned: record.outcome.intentSigned, contractValue: record.outcome.contractValue, recordedAt: record.outcome.recordedAt } : null,
       messages: record.messages.map((message) => ({ id: message._id.toHexString(), organisationId: message.organisationId, side: sideOfOrganisation(message.organisationId), body: message.body, at: message.at })),
+      attachments: (record.attachments ?? []).map((file) => ({ id: file._id.toHexString(), side: sideOfOrganisation(file.organisationId), name: file.name, type: file.type, size: file.size, uploadedAt: file.uploadedAt })),
       history: record.history.map((step) => ({ from: step.from, to: step.to, side: sideOfOrganisation(step.organisationId), reason: step.reason, at: step.at })),
       updatedAt: record.updatedAt,
     };
@@ -499,6 +506,40 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       await screenText('body', body);
       await threads.updateOne({ _id: record._id }, { $push: { messages: { organisationId: actor!.organisationId!, by: actor!.id, body, at: new Date() } } });
       await tell(record, side === 'owner' ? 'supplier' : 'owner', 'response.message', `新留言：${record.needTitle} / New message: ${record.needTitle}`);
+    },
+
+    /** A document for the thread (a proposal's annex, a drawing the owner shares); screened by name, audited. */
+    async addAttachment(actor: Actor | null, threadId: string, upload: ReceivedUpload, ip?: string): Promise<void> {
+      const record = await loadThread(threadId);
+      const side = sideOf(actor, record);
+      if (!side) throw new NotFoundError('没有这条对接记录 / No such response', { id: threadId });
+      if (CLOSED.includes(record.status)) throw new ConflictError('response_closed', '对接已结束，不能再上传附件 / The response is closed');
+      if ((record.attachments ?? []).length >= MAX_ATTACHMENTS) throw new ValidationError({ file: [`最多 ${MAX_ATTACHMENTS} 个附件 / At most ${MAX_ATTACHMENTS} attachments`] });
+      await screenText('file', upload.name);
+      const storageKey = await uploads.keep(upload);
+      const updated = await threads.updateOne(
+        { _id: record._id, [`attachments.${MAX_ATTACHMENTS - 1}`]: { $exists: false } },
+        {
+          $push: {
+            attachments: { organisationId: actor!.organisationId!, name: upload.name, type: upload.type.code, mime: upload.type.mime, size: upload.size, sha256: upload.sha256, storageKey, uploadedBy: actor!.id, uploadedAt: new Date() },
+          },
+        },
+      );
+      if (updated.modifiedCount !== 1) {
+        await uploads.discard(storageKey);
+        throw new ValidationError({ file: [`最多 ${MAX_ATTACHMENTS} 个附件 / At most ${MAX_ATTACHMENTS} attachments`] });
+      }
+      await audit.record({ actor, action: 'response.attachment-added', target: { type: 'response', id: threadId, label: record.needTitle }, details: { name: upload.name, sha256: upload.sha256 }, ip });
+      await tell(record, side === 'owner' ? 'supplier' : 'owner', 'response.attachment', `新附件：${record.needTitle} / New attachment: ${record.needTitle}`, upload.name);
+    },
+
+    /** A thread's document for its two sides and the reviewers only; every download is audited. */
+    async openAttachment(actor: Actor | null, threadId: string, fileId: string, ip?: string): Promise<{ name: string; mime: string; path: string }> {
+      const record = await loadThread(threadId);
+      const file = sideOf(actor, record) || isReviewer(actor) ? (record.attachments ?? []).find((candidate) => candidate._id.toHexString() === fileId) : undefined;
+      if (!file) throw new NotFoundError('没有这个文件 / No such file', { id: fileId });
+      await audit.record({ actor, action: 'response.attachment-downloaded', target: { type: 'response', id: threadId, label: record.needTitle }, details: { name: file.name, sha256: file.sha256 }, ip });
+      return { name: file.name, mime: file.mime, path: uploads.pathOf(file.storageKey) };
     },
 
     /** The owner records what came of a selection: a letter of intent, optionally the contract value. */

@@ -604,4 +604,9 @@ export const en: Record<MessageKey, string> = {
   'alerts.lastDigest': "Last sent: {at}",
   'alerts.kind.need': "Need",
   'alerts.kind.capability': "Capability",
+  'response.attachments': "Attachments",
+  'response.attachments.none': "No attachments yet.",
+  'response.attachments.add': "Attach a file",
+  'response.attachments.hint': "PDF, images or Office documents up to 20 MB each, at most 10; seen only by both sides and the organisers.",
+  'notice.responseAttached': "File attached.",
 };

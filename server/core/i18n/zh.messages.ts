@@ -601,6 +601,11 @@ export const zh = {
   'alerts.lastDigest': "上次发送：{at}",
   'alerts.kind.need': "需求",
   'alerts.kind.capability': "能力",
+  'response.attachments': "附件",
+  'response.attachments.none': "暂无附件。",
+  'response.attachments.add': "上传附件",
+  'response.attachments.hint': "PDF、图片或 Office 文档，每个不超过 20 MB，最多 10 个；仅双方和主管部门可见。",
+  'notice.responseAttached': "附件已上传。",
 } as const;
 
 export type MessageKey = keyof typeof zh;
