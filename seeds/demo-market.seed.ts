@@ -341,7 +341,7 @@ export async function seedDemoMarket(features: Features, options: { dataDir: str
 
 const hexIds = (records: Array<{ _id: { toHexString(): string } }>) => records.map((record) => record._id.toHexString());
 
-/** Files a listing carries (need attachments, capability attachments and images), whichever lists the record has. */
+/** Files a record carries (attachments and images of listings and response threads), whichever lists it has. */
 function storageKeysOf(record: Record<string, unknown>): string[] {
   return ['attachments', 'images'].flatMap((slot) => {
     const files = record[slot];
@@ -352,7 +352,9 @@ function storageKeysOf(record: Record<string, unknown>): string[] {
 /**
  * Removes the demo marketplace: the organisations with the demo credit codes
  * and everything hanging off them (people, qualifications, stored files and
- * their bytes, capabilities, needs), then takes them out of search. No
+ * their bytes, capabilities, needs, response threads either side of which is
+ * a demo organisation, notifications, alert subscriptions, publication
+ * events of their listings), then takes them out of search. No
  * service deletes such records, on purpose (acknowledged data is never
  * lost), so this development-only reset works on the collections directly
  * and touches nothing but the demo organisations' records. The audit log and
@@ -368,12 +370,18 @@ export async function removeDemoMarket(platform: { connection: Connection; featu
 
   const capabilityRecords = await collection('capabilities').find(owned).toArray();
   const needRecords = await collection('needs').find(owned).toArray();
+  const threads = { $or: [{ needOrganisationId: { $in: organisationIds } }, { supplierOrganisationId: { $in: organisationIds } }] };
+  const threadRecords = await collection('response_threads').find(threads).toArray();
   const storedFiles = await collection('stored_files').find(owned, { projection: { storageKey: 1 } }).toArray();
   const storageKeys = [
     ...storedFiles.flatMap((file) => (typeof file.storageKey === 'string' ? [file.storageKey] : [])),
-    ...[...capabilityRecords, ...needRecords].flatMap(storageKeysOf),
+    ...[...capabilityRecords, ...needRecords, ...threadRecords].flatMap(storageKeysOf),
   ];
 
+  await collection('response_threads').deleteMany(threads);
+  await collection('notifications').deleteMany(owned);
+  await collection('alert_subscriptions').deleteMany(owned);
+  await collection('publication_events').deleteMany({ listingId: { $in: [...hexIds(capabilityRecords), ...hexIds(needRecords)] } });
   await collection('capabilities').deleteMany(owned);
   await collection('needs').deleteMany(owned);
   await collection('qualifications').deleteMany(owned);

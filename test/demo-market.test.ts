@@ -48,6 +48,15 @@ describe('demo marketplace', () => {
     return counts;
   }
 
+  /** Documents per collection, but for the logs, which a reload rightly adds to. */
+  async function collectionSizes(): Promise<Record<string, number>> {
+    const sizes: Record<string, number> = {};
+    for (const { name } of await db().listCollections().toArray()) {
+      if (name !== 'audit_log' && name !== 'outbox') sizes[name] = await db().collection(name).countDocuments();
+    }
+    return sizes;
+  }
+
   async function searchable(collection: string): Promise<number> {
     const result = await test.platform.search.client.collections(collection).documents().search({ q: '*', query_by: 'title' });
     return result.found;
@@ -170,6 +179,7 @@ describe('demo marketplace', () => {
   it('reloads (npm run seed:demo) without duplicating records or search documents', async function () {
     this.timeout(300_000);
     const before = await demoRecords();
+    const sizes = await collectionSizes();
     const oldNeed = await needId(need('n09').title);
     const capabilityDocuments = await searchable('capabilities');
     const needDocuments = await searchable('needs');
@@ -181,6 +191,7 @@ describe('demo marketplace', () => {
 
     await seedDemoMarket(features(), { dataDir: test.dataDir });
     assert.deepEqual(await demoRecords(), before);
+    assert.deepEqual(await collectionSizes(), sizes, 'a reload leaves exactly one copy of everything');
     assert.equal(await searchable('capabilities'), capabilityDocuments);
     assert.equal(await searchable('needs'), needDocuments);
     await anonymous.agent.get(`/needs/${oldNeed}`).expect(404);
