@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { keptFileFields, type KeptFileRecord } from '../core/kept-file';
 
 export const CAPABILITY_STATUSES = ['draft', 'published', 'withdrawn'] as const;
 export type CapabilityStatus = (typeof CAPABILITY_STATUSES)[number];
@@ -9,19 +10,8 @@ export interface SpecificationRow {
   unit: string;
 }
 
-/** An uploaded file of a capability, kept under DATA_DIR/uploads; the client's name survives only as sanitised metadata. */
-export interface CapabilityFileRecord {
-  _id: Types.ObjectId;
-  name: string;
-  /** Detected from the content: `pdf`, `png`, `jpeg`, `docx`… */
-  type: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  storageKey: string;
-  uploadedBy: string;
-  uploadedAt: Date;
-}
+/** An uploaded file of a capability. */
+export type CapabilityFileRecord = KeptFileRecord;
 
 export interface CapabilityImageRecord extends CapabilityFileRecord {
   /** Shown under the picture and used as its text alternative. */
@@ -66,18 +56,8 @@ const specificationSchema = new Schema<SpecificationRow>(
   { _id: false },
 );
 
-const fileFields = {
-  name: { type: String, required: true, maxlength: 120 },
-  type: { type: String, required: true },
-  mime: { type: String, required: true },
-  size: { type: Number, required: true, min: 1 },
-  sha256: { type: String, required: true, match: /^[a-f0-9]{64}$/ },
-  storageKey: { type: String, required: true, match: /^[a-f0-9]{32}$/ },
-  uploadedBy: { type: String, required: true },
-  uploadedAt: { type: Date, required: true },
-};
-const attachmentSchema = new Schema<CapabilityFileRecord>(fileFields);
-const imageSchema = new Schema<CapabilityImageRecord>({ ...fileFields, caption: { type: String, default: '', maxlength: 100 } });
+const attachmentSchema = new Schema<CapabilityFileRecord>(keptFileFields);
+const imageSchema = new Schema<CapabilityImageRecord>({ ...keptFileFields, caption: { type: String, default: '', maxlength: 100 } });
 
 const capabilitySchema = new Schema<CapabilityRecord>(
   {

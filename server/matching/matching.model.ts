@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { keptFileFields, type KeptFileRecord } from '../core/kept-file';
 
 /**
  * Where a supplier stands with a need. `invited`: the need's owner asked it to
@@ -17,18 +18,9 @@ export interface ResponseMessageRecord {
 }
 
 /** A document either side attached to the thread; seen only by the two sides and the reviewers. */
-export interface ResponseAttachmentRecord {
-  _id: Types.ObjectId;
+export interface ResponseAttachmentRecord extends KeptFileRecord {
+  /** The side that attached it. */
   organisationId: string;
-  name: string;
-  type: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  /** Random name under DATA_DIR/uploads. */
-  storageKey: string;
-  uploadedBy: string;
-  uploadedAt: Date;
 }
 
 export interface ResponseStepRecord {
@@ -75,17 +67,7 @@ const messageSchema = new Schema<ResponseMessageRecord>({
   at: { type: Date, required: true },
 });
 
-const attachmentSchema = new Schema<ResponseAttachmentRecord>({
-  organisationId: { type: String, required: true },
-  name: { type: String, required: true, maxlength: 120 },
-  type: { type: String, required: true },
-  mime: { type: String, required: true },
-  size: { type: Number, required: true, min: 1 },
-  sha256: { type: String, required: true, match: /^[a-f0-9]{64}$/ },
-  storageKey: { type: String, required: true, match: /^[a-f0-9]{32}$/ },
-  uploadedBy: { type: String, required: true },
-  uploadedAt: { type: Date, required: true },
-});
+const attachmentSchema = new Schema<ResponseAttachmentRecord>({ ...keptFileFields, organisationId: { type: String, required: true } });
 
 const stepSchema = new Schema<ResponseStepRecord>(
   {

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { keptFileFields, type KeptFileRecord } from '../core/kept-file';
 
 export const NEED_STATUSES = ['draft', 'in_review', 'published', 'closed'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
@@ -9,18 +10,7 @@ export type NeedVisibility = (typeof NEED_VISIBILITIES)[number];
 export const CLOSURE_REASONS = ['fulfilled', 'cancelled', 'expired'] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
-export interface NeedAttachmentRecord {
-  _id: Types.ObjectId;
-  name: string;
-  /** Detected from the content (`pdf`, `png`, `docx`, …). */
-  type: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  storageKey: string;
-  uploadedBy: string;
-  uploadedAt: Date;
-}
+export type NeedAttachmentRecord = KeptFileRecord;
 
 export interface HeldFindingRecord {
   field: string;
@@ -75,16 +65,7 @@ export interface NeedRecord {
   updatedAt: Date;
 }
 
-const attachmentSchema = new Schema<NeedAttachmentRecord>({
-  name: { type: String, required: true, maxlength: 120 },
-  type: { type: String, required: true },
-  mime: { type: String, required: true },
-  size: { type: Number, required: true, min: 1 },
-  sha256: { type: String, required: true },
-  storageKey: { type: String, required: true, match: /^[a-f0-9]{32}$/ },
-  uploadedBy: { type: String, required: true },
-  uploadedAt: { type: Date, required: true },
-});
+const attachmentSchema = new Schema<NeedAttachmentRecord>(keptFileFields);
 
 const needSchema = new Schema<NeedRecord>(
   {
