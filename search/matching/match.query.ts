@@ -34,6 +34,16 @@ export interface MatchProbe {
   /** Index tokens that must all be present (none for the industry probe). */
   tokens: string[];
   weight: number;
+  /** How an explanation names what the probe found: a keyword or taxonomy term as written, else its words of two or more characters. */
+  label: string;
+}
+
+const HAN = /^\p{Script=Han}+$/u;
+
+/** A free-text probe joins a lone character to its neighbour ("机"+"复合"); explanations show the real words only. */
+function wordsOf(tokens: string[]): string {
+  const words = tokens.filter((token) => !HAN.test(token) || [...token].length >= 2);
+  return words.every((word) => HAN.test(word)) ? words.join('') : words.join(' ');
 }
 
 /** One focused Typesense search per probe; `searches[i]` answers `probes[i]`. */
@@ -122,11 +132,11 @@ function preferenceBoost(need: MatchNeed): string {
   return `_eval([${branches.join(',')}]):desc`;
 }
 
-function addProbe(probes: Map<string, MatchProbe>, source: ProbeSource, tokens: string[]): void {
+function addProbe(probes: Map<string, MatchProbe>, source: ProbeSource, tokens: string[], label = wordsOf(tokens)): void {
   if (tokens.length === 0) return;
   const key = tokens.join(' ');
   const existing = probes.get(key);
-  if (!existing || existing.weight < SOURCE_WEIGHTS[source]) probes.set(key, { source, tokens, weight: SOURCE_WEIGHTS[source] });
+  if (!existing || existing.weight < SOURCE_WEIGHTS[source]) probes.set(key, { source, tokens, weight: SOURCE_WEIGHTS[source], label });
 }
 
 /**
@@ -138,14 +148,14 @@ function addProbe(probes: Map<string, MatchProbe>, source: ProbeSource, tokens: 
 export function needProbes(need: ListingText): MatchProbe[] {
   const own = new Map<string, MatchProbe>();
   for (const tokens of informativeTerms(need.title)) addProbe(own, 'title', tokens);
-  for (const keyword of need.keywords) addProbe(own, 'keyword', phraseTokens(keyword));
+  for (const keyword of need.keywords) addProbe(own, 'keyword', phraseTokens(keyword), keyword.trim());
   for (const tokens of informativeTerms(`${need.summary}\n${need.description}`)) addProbe(own, 'text', tokens);
   const taxonomy = new Map<string, MatchProbe>();
   for (const code of needIndustries(need).leaves) {
     const leaf = industryLeaf(code)!;
     for (const phrase of [leaf.zh, ...leaf.keywords]) {
       const tokens = phraseTokens(phrase);
-      if (!own.has(tokens.join(' '))) addProbe(taxonomy, 'taxonomy', tokens);
+      if (!own.has(tokens.join(' '))) addProbe(taxonomy, 'taxonomy', tokens, phrase.trim());
     }
   }
   const taxonomyProbes = [...taxonomy.values()].slice(0, MAX_TAXONOMY_PROBES);
@@ -179,7 +189,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
   }));
   const { domains } = needIndustries(need);
   if (domains.length) {
-    probes.push({ source: 'industry', tokens: [], weight: 0 });
+    probes.push({ source: 'industry', tokens: [], weight: 0, label: '' });
     const inIndustry = `domains:${list(domains)}`;
     searches.push({
       collection,

@@ -64,7 +64,7 @@ export function buildNeedMatchPlan(capability: MatchCapability, viewer: NeedSear
   }));
   const { domains } = needIndustries(capability);
   if (domains.length) {
-    probes.push({ source: 'industry', tokens: [], weight: 0 });
+    probes.push({ source: 'industry', tokens: [], weight: 0, label: '' });
     searches.push({
       collection,
       q: '*',

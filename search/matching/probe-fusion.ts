@@ -7,7 +7,7 @@ export interface FusedCandidate<D> {
   document: D;
   /** Sum over the probes that found it of weight × rarity × field factor. */
   text: number;
-  /** The probes' phrases found in it (a probe matches only with all its words present). */
+  /** The labels of the probes that found it (a probe matches only with all its words present). */
   terms: Set<string>;
 }
 
@@ -20,13 +20,6 @@ function fieldFactor(hit: SearchResponseHit<object>, factors: Record<string, num
   let best = 0;
   for (const highlight of hit.highlights ?? []) best = Math.max(best, factors[String(highlight.field)] ?? 0);
   return best;
-}
-
-const HAN = /^\p{Script=Han}+$/u;
-
-/** A probe's words as a person wrote them: Chinese tokens run together, others spaced. */
-function phrase(tokens: string[]): string {
-  return tokens.every((token) => HAN.test(token)) ? tokens.join('') : tokens.join(' ');
 }
 
 /**
@@ -49,7 +42,7 @@ export function fuseProbes<D extends { id: string }>(probes: MatchProbe[], respo
       candidate.text += probe.weight * idf * fieldFactor(hit as SearchResponseHit<object>, fieldFactors);
       // Typesense's highlights confirm where the probe's words were found.
       const highlighted = new Set((hit.highlights ?? []).flatMap((highlight) => (highlight.matched_tokens ?? []).flat()).map((token) => String(token).toLowerCase()));
-      if (probe.tokens.some((token) => highlighted.has(token))) candidate.terms.add(phrase(probe.tokens));
+      if (probe.label && probe.tokens.some((token) => highlighted.has(token))) candidate.terms.add(probe.label);
     }
   });
   return candidates;
