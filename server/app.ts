@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
     capabilities: deps.features.capabilities.service,
     organisations: organisations.service,
     qualifications: qualifications.service,
+    needs: deps.features.needs.service,
   });
 
   app.use(health.router);

@@ -341,6 +341,17 @@ describe('needs', () => {
       }
     });
 
+    it('lists the latest findable needs on the home page with their summaries only, never an invitation-only one', async () => {
+      const home = await agents.get('anonymous')!.agent.get('/').expect(200);
+      for (const visibility of ['public', 'registered', 'qualified']) {
+        assert.match(home.text, new RegExp(`/needs/${ids[visibility]}`));
+        assert.match(home.text, new RegExp(`可见性矩阵摘要 ${visibility}`));
+        assert.doesNotMatch(home.text, new RegExp(DESCRIPTION(visibility)));
+      }
+      assert.doesNotMatch(home.text, new RegExp(ids.invited!));
+      assert.doesNotMatch(home.text, /可见性矩阵invited需求/);
+    });
+
     for (const who of WHO) {
       it(`shows ${who} what the matrix says on the page, the JSON API, search, facets and files`, async function () {
         this.timeout(60_000);

@@ -12,14 +12,14 @@ export function presentHome(overview: Overview, locale: Locale) {
   return {
     domains: overview.domains.map((domain) => presentDomain(domain, locale, overview.counts)),
     capabilities: overview.capabilities.map(({ capability, organisation }) => presentCapabilitySummary(capability, { ...context, organisationName: organisation.name })),
-    needs: overview.needs?.map((need) => ({
+    needs: overview.needs.map((need) => ({
       href: `/needs/${need.id}`,
       title: need.title,
       summary: need.summary,
       organisationName: need.organisationName,
       industries: need.industries.map((code) => leafLabels.get(code) ?? code),
       publishedAt: formatTime(need.publishedAt).slice(0, 10),
-    })) ?? null,
+    })),
     counters: overview.counters,
   };
 }

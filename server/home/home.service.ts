@@ -3,7 +3,7 @@ import type { OrganisationService } from '../organisations';
 import type { QualificationService } from '../qualifications';
 import type { TaxonomyService } from '../taxonomy';
 
-/** A need as the home page lists it; only needs whose details everyone may read. */
+/** A need as the home page lists it: only what every visitor who may find it may read. */
 export interface HomeNeed {
   id: string;
   title: string;
@@ -13,7 +13,7 @@ export interface HomeNeed {
   publishedAt: Date;
 }
 
-/** The needs feature provides this: its latest published needs of visibility `public`. */
+/** The needs feature provides this: its latest published needs anyone may find. */
 export interface LatestPublicNeeds {
   latestPublic(limit: number): Promise<HomeNeed[]>;
 }
@@ -23,7 +23,7 @@ export interface HomeServiceDeps {
   capabilities: CapabilityService;
   organisations: OrganisationService;
   qualifications: QualificationService;
-  needs?: LatestPublicNeeds;
+  needs: LatestPublicNeeds;
 }
 
 const LATEST = 6;
@@ -36,7 +36,7 @@ export function createHomeService(deps: HomeServiceDeps) {
         deps.taxonomy.listDomains(),
         deps.taxonomy.listingCounts(),
         deps.capabilities.latestPublished(LATEST),
-        deps.needs ? deps.needs.latestPublic(LATEST) : null,
+        deps.needs.latestPublic(LATEST),
         deps.organisations.listVerified({ page: 1 }),
         deps.qualifications.countEffective(new Date()),
       ]);

@@ -547,6 +547,15 @@ export function createNeedsService(deps: NeedsServiceDeps) {
       return found;
     },
 
+    /**
+     * The latest published needs every visitor may find (all but invitation-only
+     * ones), with only what every finder may read: title and summary.
+     */
+    async latestPublic(limit: number): Promise<Array<{ id: string; title: string; summary: string; organisationName: string; industries: string[]; publishedAt: Date }>> {
+      const records = await needs.find({ status: 'published', visibility: { $ne: 'invited' } }).sort({ publishedAt: -1 }).limit(limit).lean<NeedRecord[]>();
+      return records.map((record) => ({ id: record._id.toHexString(), title: record.title, summary: record.summary, organisationName: record.organisation.name, industries: record.industries, publishedAt: record.publishedAt ?? record.updatedAt }));
+    },
+
     /** Ids of needs published since `since` that are still open, oldest first (for digests). */
     async publishedSince(since: Date, limit = 500): Promise<string[]> {
       const records = await needs.find({ status: 'published', publishedAt: { $gt: since } }, { _id: 1 }).sort({ publishedAt: 1 }).limit(limit).lean<NeedRecord[]>();
