@@ -1,80 +1,21 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../../server/core/paths';
 import { addDays, beijingDay } from '../../server/core/time';
-import { totpCode, totpStep } from '../../server/core/totp';
 import { createOrganisation, createPerson, TEST_PASSWORD, uniqueEmail, validCreditCode, type TestPerson } from '../support/agents';
-import { makeTempDir, startTestPlatform, type TestPlatform } from '../support/platform';
 import { minimalPdf } from '../support/uploads';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot, 'test-artifacts');
+import { startBrowserHarness, type BrowserHarness } from './support/browser-harness';
 
 describe('accounts in a real browser: register, verify the e-mail, record a qualification, have it verified', function () {
   this.timeout(180_000);
-  let test: TestPlatform;
-  let server: Server;
-  let baseUrl: string;
-  let userDataDir: string;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: BrowserHarness;
 
   before(async () => {
-    // A missing browser is a broken test machine, not a reason to skip.
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get update && apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
-    }
-    test = await startTestPlatform();
-    server = test.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    userDataDir = await makeTempDir('chromium');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await startBrowserHarness('accounts');
   });
 
-  after(async () => {
-    await context?.close();
-    server?.closeAllConnections();
-    if (server) await new Promise((resolve) => server.close(resolve));
-    await test?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-  });
-
-  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `accounts-${name}.png`), fullPage: true });
-
-  async function signOut(): Promise<void> {
-    await page.locator('.user-menu summary').click();
-    await page.locator('.user-menu-panel button[type="submit"]').click();
-    await page.waitForURL(/\/\?notice=signed-out$/);
-  }
-
-  async function signIn(email: string, totpSecret?: string): Promise<void> {
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#field-email', email);
-    await page.fill('#field-password', TEST_PASSWORD);
-    await page.click('main form button[type="submit"]');
-    if (totpSecret) {
-      await page.waitForURL(/\/login\/two-factor$/);
-      await page.fill('#field-code', totpCode(totpSecret, totpStep()));
-      await page.click('main form button[type="submit"]');
-    }
-    await page.waitForURL(/\/account$/);
-  }
+  after(() => browser?.close());
 
   it('goes from registration to a verified qualification on the public profile', async () => {
+    const { test, baseUrl, page, screenshot, signIn, signOut } = browser;
     const adminEmail = uniqueEmail('browser-admin');
     const creditCode = validCreditCode();
     const name = '浏览器测试精密制造有限公司';
@@ -111,7 +52,7 @@ describe('accounts in a real browser: register, verify the e-mail, record a qual
     await page.waitForURL(/\/login\?notice=verified$/);
     assert.match(await page.locator('.flash').innerText(), /邮箱已验证/);
 
-    await signIn(adminEmail);
+    await signIn({ email: adminEmail });
     const organisationId = (await test.platform.store.connection.db!.collection('organisations').findOne({ creditCode }))!._id.toHexString();
 
     // The business licence, then a qualification with its certificate scan.
@@ -141,7 +82,7 @@ describe('accounts in a real browser: register, verify the e-mail, record a qual
     // An organiser, with the second factor, verifies the organisation and the qualification.
     const office = await createOrganisation(test.platform, { kind: 'government', name: '浏览器测试市军民融合办公室' });
     const organiser: TestPerson = await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id });
-    await signIn(organiser.email, organiser.totpSecret);
+    await signIn(organiser);
 
     await page.goto(`${baseUrl}/review/organisations`);
     const organisationItem = page.locator(`#organisation-${organisationId}`);

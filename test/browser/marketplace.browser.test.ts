@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Actor } from '../../server/core/actor';
-import { projectRoot } from '../../server/core/paths';
 import { addDays, beijingDay } from '../../server/core/time';
-import { totpCode, totpStep } from '../../server/core/totp';
 import { PDF_FILE, ReceivedUpload } from '../../server/core/upload';
 import type { Organisation } from '../../server/organisations';
-import { createOrganisation, createPerson, TEST_PASSWORD, type TestPerson } from '../support/agents';
-import { makeTempDir, startTestPlatform, type TestPlatform } from '../support/platform';
+import { createOrganisation, createPerson, type TestPerson } from '../support/agents';
 import { minimalPdf } from '../support/uploads';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot, 'test-artifacts');
+import { startBrowserHarness, type BrowserHarness } from './support/browser-harness';
 
 const NEED_TITLE = '野战方舱净水设备采购';
 const NEED_DESCRIPTION = '每小时净水能力不低于 5 吨，可在零下 30 度环境连续工作';
@@ -25,32 +16,27 @@ const CAPABILITY_TITLE = '车载式应急净水装备';
 
 describe('the marketplace in a real browser: a capability, a restricted need through review, found by a qualified supplier', function () {
   this.timeout(240_000);
-  let test: TestPlatform;
-  let server: Server;
-  let baseUrl: string;
-  let userDataDir: string;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: BrowserHarness;
   let organiser: TestPerson;
   let supplier: TestPerson;
   let militaryBuyer: TestPerson;
   let unqualifiedSupplier: TestPerson;
 
   async function verifiedOrganisation(organiserActor: Actor, kind: string, name: string): Promise<Organisation> {
-    const organisation = await createOrganisation(test.platform, { kind, name });
-    await test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'verified', '');
+    const organisation = await createOrganisation(browser.test.platform, { kind, name });
+    await browser.test.platform.features.organisations.service.setVerification(organiserActor, organisation.id, 'verified', '');
     return organisation;
   }
 
   /** A verified, in-date secrecy qualification (level 2) recorded and decided through the qualifications service. */
   async function grantSecrecyLevel2(person: TestPerson, organiserActor: Actor): Promise<void> {
     const scan = minimalPdf('secrecy certificate');
-    const incoming = path.join(test.dataDir, 'uploads', 'incoming');
+    const incoming = path.join(browser.test.dataDir, 'uploads', 'incoming');
     fs.mkdirSync(incoming, { recursive: true });
     const tempPath = path.join(incoming, 'browser-test-scan.pdf');
     fs.writeFileSync(tempPath, scan);
     const today = beijingDay(new Date());
-    const qualifications = test.platform.features.qualifications.service;
+    const qualifications = browser.test.platform.features.qualifications.service;
     const qualification = await qualifications.record(
       { id: person.id, roles: person.roles, organisationId: person.organisationId },
       {
@@ -67,14 +53,8 @@ describe('the marketplace in a real browser: a capability, a restricted need thr
   }
 
   before(async () => {
-    // A missing browser is a broken test machine, not a reason to skip.
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get update && apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
-    }
-    test = await startTestPlatform();
-    server = test.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await startBrowserHarness('marketplace');
+    const { test } = browser;
 
     const office = await createOrganisation(test.platform, { kind: 'government', name: '浏览器测试市军民融合办公室' });
     organiser = await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id, name: '周组织' });
@@ -86,54 +66,18 @@ describe('the marketplace in a real browser: a capability, a restricted need thr
     militaryBuyer = await createPerson(test.platform, { roles: ['org-admin'], organisationId: unit.id, name: '孙采购' });
     unqualifiedSupplier = await createPerson(test.platform, { roles: ['org-admin'], organisationId: unqualifiedOrganisation.id, name: '李普通' });
     await grantSecrecyLevel2(supplier, organiserActor);
-
-    userDataDir = await makeTempDir('chromium');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
   });
 
-  after(async () => {
-    await context?.close();
-    server?.closeAllConnections();
-    if (server) await new Promise((resolve) => server.close(resolve));
-    await test?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-  });
-
-  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `marketplace-${name}.png`), fullPage: true });
-
-  async function signOut(): Promise<void> {
-    await page.locator('.user-menu summary').click();
-    await page.locator('.user-menu-panel button[type="submit"]').click();
-    await page.waitForURL(/\/\?notice=signed-out$/);
-  }
-
-  async function signIn(person: TestPerson): Promise<void> {
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#field-email', person.email);
-    await page.fill('#field-password', TEST_PASSWORD);
-    await page.click('main form button[type="submit"]');
-    if (person.totpSecret) {
-      await page.waitForURL(/\/login\/two-factor$/);
-      await page.fill('#field-code', totpCode(person.totpSecret, totpStep()));
-      await page.click('main form button[type="submit"]');
-    }
-    await page.waitForURL(/\/account$/);
-  }
+  after(() => browser?.close());
 
   async function pickIndustry(code: string): Promise<void> {
+    const { page } = browser;
     await page.locator('details', { has: page.locator(`input[value="${code}"]`) }).locator('summary').click();
     await page.check(`input[name="industries"][value="${code}"]`);
   }
 
   async function searchFor(text: string): Promise<void> {
+    const { baseUrl, page } = browser;
     await page.goto(`${baseUrl}/search`);
     await page.fill('#search-q', text);
     await page.click('.search-form button[type="submit"]');
@@ -141,6 +85,8 @@ describe('the marketplace in a real browser: a capability, a restricted need thr
   }
 
   it('carries a capability and a qualified-only need from posting to the right readers', async () => {
+    const { baseUrl, page, screenshot, signIn, signOut } = browser;
+
     // A civilian supplier lists a capability and publishes it.
     await signIn(supplier);
     await page.goto(`${baseUrl}/capabilities/new`);

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Actor } from '../../server/core/actor';
-import { projectRoot } from '../../server/core/paths';
-import { createOrganisation, createPerson, signInAs, TEST_PASSWORD, type TestPerson } from '../support/agents';
+import { createOrganisation, createPerson, signInAs, type TestPerson } from '../support/agents';
 import { marketplace } from '../support/marketplace';
-import { makeTempDir, startTestPlatform, type TestPlatform } from '../support/platform';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot, 'test-artifacts');
+import { startBrowserHarness, type BrowserHarness } from './support/browser-harness';
 
 const NEED_TITLE = '舰载无人机复合材料旋翼';
 const MATCH_TITLE = '碳纤维复合材料无人机旋翼';
@@ -23,12 +13,7 @@ const PROPOSAL = '可提供 20 套碳纤维复合材料旋翼，盐雾试验 720
 
 describe('matching in a real browser: ranked matches with reasons, an invitation, a response, a shortlist', function () {
   this.timeout(240_000);
-  let test: TestPlatform;
-  let server: Server;
-  let baseUrl: string;
-  let userDataDir: string;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: BrowserHarness;
   let organiserActor: Actor;
   let procurement: TestPerson;
   let supplier: TestPerson;
@@ -37,14 +22,8 @@ describe('matching in a real browser: ranked matches with reasons, an invitation
   let nearMissCapabilityId: string;
 
   before(async () => {
-    // A missing browser is a broken test machine, not a reason to skip.
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get update && apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
-    }
-    test = await startTestPlatform();
-    server = test.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await startBrowserHarness('matching');
+    const { test } = browser;
 
     const office = await createOrganisation(test.platform, { kind: 'government', name: '浏览器测试市军民融合办公室' });
     const organiser = await createPerson(test.platform, { roles: ['org-member', 'organiser'], organisationId: office.id, name: '周组织' });
@@ -65,50 +44,19 @@ describe('matching in a real browser: ranked matches with reasons, an invitation
     matchCapabilityId = await publishCapability(supplierAgent, { title: MATCH_TITLE });
     nearMissCapabilityId = await publishCapability(await signInAs(test.app, nearMissAdmin), { title: NEAR_MISS_TITLE, summary: '舰载无人机碳纤维复合材料旋翼桨叶，耐盐雾。' });
     needId = await publishNeed(await signInAs(test.app, procurement), { title: NEED_TITLE });
-
-    userDataDir = await makeTempDir('chromium');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
   });
 
-  after(async () => {
-    await context?.close();
-    server?.closeAllConnections();
-    if (server) await new Promise((resolve) => server.close(resolve));
-    await test?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-  });
-
-  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `matching-${name}.png`), fullPage: true });
-
-  async function signIn(person: TestPerson): Promise<void> {
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#field-email', person.email);
-    await page.fill('#field-password', TEST_PASSWORD);
-    await page.click('main form button[type="submit"]');
-    await page.waitForURL(/\/account$/);
-  }
-
-  async function signOut(): Promise<void> {
-    await page.locator('.user-menu summary').click();
-    await page.locator('.user-menu-panel button[type="submit"]').click();
-    await page.waitForURL(/\/\?notice=signed-out$/);
-  }
+  after(() => browser?.close());
 
   async function openFromUserMenu(href: string): Promise<void> {
+    const { page } = browser;
     await page.locator('.user-menu summary').click();
     await page.locator(`.user-menu-panel a[href="${href}"]`).click();
     await page.waitForURL(new RegExp(`${href}$`));
   }
 
   it('takes a need from its ranked matches through an invitation and a response to a shortlist', async () => {
+    const { page, screenshot, signIn, signOut } = browser;
     const needPath = `/needs/${needId}`;
 
     // The procurement user opens the published need from 我的需求 and goes on to its matches.
