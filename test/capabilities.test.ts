@@ -156,7 +156,7 @@ describe('capabilities', () => {
     it('refuses an executable renamed .pdf, a PDF posing as an image and oversized files, keeping what was typed', async () => {
       const id = await draft('复合材料构件制造（拒收）');
       const executable = await attach(supplierAgent, id, elfExecutable(), 'spec.pdf').expect(422);
-      assert.match(executable.text, /只接受 PDF、PNG、JPEG、Office \(docx\/xlsx\/pptx\)、Office 97–2003 \(doc\/xls\/ppt\) 文件（按文件内容判断）/);
+      assert.match(executable.text, /只接受 PDF、PNG、JPEG、Word、Excel、PowerPoint 文件（按文件内容判断）/);
       assert.match(executable.text, /value="复合材料构件制造（拒收）"/, 'the capability form keeps its values');
       assert.match(executable.text, /name="declaration" value="on" checked/, 'the ticked declaration stays ticked');
 

@@ -29,7 +29,12 @@ export const DOCUMENT_TYPES_LABEL = 'PDF、PNG、JPEG、Word、Excel、PowerPoin
 
 /** Attachments of listings: PDF, images or Office documents, at most 20 MB; finish the check with `refineDocument`. */
 export function documentUpload(field: string): UploadPolicy {
-  return { field, types: [PDF_FILE, PNG_FILE, JPEG_FILE, ZIP_CONTAINER, OLE_CONTAINER], maxBytes: 20 * MEGABYTE };
+  return {
+    field,
+    types: [PDF_FILE, PNG_FILE, JPEG_FILE, ZIP_CONTAINER, OLE_CONTAINER],
+    maxBytes: 20 * MEGABYTE,
+    accepted: { zh: DOCUMENT_TYPES_LABEL, en: 'PDF, PNG, JPEG, Word, Excel and PowerPoint' },
+  };
 }
 
 const notAccepted = () =>

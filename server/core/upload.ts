@@ -36,6 +36,8 @@ export interface UploadPolicy {
   field: string;
   types: readonly FileType[];
   maxBytes: number;
+  /** How a refusal names what is accepted, when the types' own labels would be technical (Office containers). */
+  accepted?: { zh: string; en: string };
 }
 
 /** Scans of certificates and licences: PDF or an image, at most 10 MB. */
@@ -189,7 +191,8 @@ export function createUploadArea(dataDir: string) {
       const type = policy.types.find((candidate) => candidate.matches(file.head));
       if (!type) {
         const labels = policy.types.map((candidate) => candidate.label);
-        return new RejectedUpload(`只接受 ${labels.join('、')} 文件（按文件内容判断）/ Only ${labels.join(', ')} files are accepted (judged by their content)`);
+        const accepted = policy.accepted ?? { zh: labels.join('、'), en: labels.join(', ') };
+        return new RejectedUpload(`只接受 ${accepted.zh} 文件（按文件内容判断）/ Only ${accepted.en} files are accepted (judged by their content)`);
       }
       return new ReceivedUpload(file.path, sanitiseFileName(file.originalname, type), type, file.size, file.sha256);
     },
