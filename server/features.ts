@@ -40,7 +40,7 @@ export function createFeatures(deps: FeatureDeps) {
     taxonomySearchBinding(connection),
     capabilitiesSearchBinding({ connection, regions: regions.service, readers: () => ({ organisations: organisations.service, qualifications: qualifications.service }) }),
     organisationsSearchBinding({ connection, regions: regions.service, readers: () => ({ qualifications: qualifications.service, capabilities: capabilities.service }) }),
-    needSearchBinding(connection),
+    needSearchBinding(connection, () => organisations.service),
   ];
   const indexer = createSearchIndexer({
     connection,
@@ -149,6 +149,7 @@ export function createFeatures(deps: FeatureDeps) {
   async function organisationChanged(organisationId: string): Promise<void> {
     await indexer.changed(organisationCollection.name, [organisationId]);
     await capabilities.service.organisationChanged(organisationId);
+    await needs.service.organisationChanged(organisationId);
   }
   return { indexer, taxonomy, audit, mail, regions, files, organisations, qualifications, profiles, accounts, screening, capabilities, needs, inbox, matching, alerts, searchPages };
 }

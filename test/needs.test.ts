@@ -195,6 +195,25 @@ describe('needs', () => {
       assert.ok(entry);
     });
 
+    it('hides the needs of an organisation that loses its verification everywhere but from its own people and the organisers', async () => {
+      const publisher = await verifiedOrganisation('撤销认证军工', 'defence-enterprise');
+      const poster = await memberOf(publisher);
+      const id = await post(poster, { title: '撤销认证测试需求', summary: '撤销认证测试需求摘要，所有人可见。' });
+      await poster.post(`/needs/${id}/submit`).expect(303);
+      const anonymous = agents.get('anonymous')!.agent;
+      await anonymous.get(`/needs/${id}`).expect(200);
+      await test.platform.features.organisations.service.setVerification(organiserActor, publisher.id, 'rejected', '营业执照已吊销');
+      await anonymous.get(`/needs/${id}`).expect(404);
+      await agents.get('verified')!.agent.get(`/api/needs/${id}`).expect(404);
+      assert.equal(await indexed(id), false, 'out of search');
+      assert.doesNotMatch((await anonymous.get('/').expect(200)).text, new RegExp(id));
+      await poster.agent.get(`/needs/${id}`).expect(200);
+      await agents.get('organiser')!.agent.get(`/needs/${id}`).expect(200);
+      await test.platform.features.organisations.service.setVerification(organiserActor, publisher.id, 'verified', '');
+      await anonymous.get(`/needs/${id}`).expect(200);
+      assert.equal(await indexed(id), true, 'back in search');
+    });
+
     it('sends a military unit’s need to review and lets only organisers decide', async () => {
       const owner = agents.get('owner')!;
       const id = await post(owner, { title: '营区安防视频监控改造', visibility: 'registered' });

@@ -13,8 +13,8 @@ import { needsRoutes } from './needs.routes';
 import { needSearchBinding as bindNeedSearch } from './needs.search-source';
 import { createNeedsService, type QualificationsReader } from './needs.service';
 
-export function needSearchBinding(connection: Connection) {
-  return bindNeedSearch(needModel(connection));
+export function needSearchBinding(connection: Connection, organisations: () => OrganisationService) {
+  return bindNeedSearch(needModel(connection), organisations);
 }
 
 export function createNeedsFeature(deps: {

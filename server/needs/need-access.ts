@@ -46,12 +46,15 @@ export function meetsQualifications(requirements: NeedRecord['requirements']['qu
 /**
  * The one rule for who sees what of a need, applied to every page, file and
  * JSON answer (the search filter in search/needs mirrors it for findability).
- * Unpublished needs exist only for their organisation and the reviewers;
- * closed ones stay readable to those who could read them when open.
+ * Unpublished needs, and needs of an organisation that is no longer
+ * verified, exist only for their organisation and the reviewers; closed ones
+ * stay readable to those who could read them when open.
  */
-export function accessTo(need: NeedRecord, viewer: NeedViewer): NeedAccess {
+export function accessTo(need: NeedRecord, viewer: NeedViewer, publisherVerified: boolean): NeedAccess {
   if (viewer.reviewer || belongsTo(viewer.actor, need)) return 'details';
   if (need.status !== 'published' && need.status !== 'closed') return 'none';
+  // An organisation that lost its verification publishes nothing, as with capabilities.
+  if (!publisherVerified) return 'none';
   const verified = viewer.organisation?.verified === true;
   switch (need.visibility) {
     case 'public':

@@ -1,5 +1,6 @@
 import { needCollection, toNeedDocument, type NeedSearchDocument } from '../../search/needs';
 import type { SearchBinding, SearchSource } from '../../search';
+import type { OrganisationService } from '../organisations';
 import type { NeedModel, NeedRecord } from './needs.model';
 
 function toDocument(record: NeedRecord): NeedSearchDocument {
@@ -21,28 +22,36 @@ function toDocument(record: NeedRecord): NeedSearchDocument {
   });
 }
 
-/** Only published needs are searchable: a withdrawn or closed one is absent, so the indexer deletes it. */
-export function needSearchSource(needs: NeedModel): SearchSource {
+/**
+ * Only published needs of verified organisations are searchable: anything
+ * else is absent, so the indexer deletes it. `organisations` is a getter
+ * because the indexer is built before the features it reads through.
+ */
+export function needSearchSource(needs: NeedModel, organisations: () => OrganisationService): SearchSource {
+  async function documentsFor(records: NeedRecord[]): Promise<NeedSearchDocument[]> {
+    const publishers = await organisations().findMany([...new Set(records.map((record) => record.organisationId))]);
+    return records.filter((record) => publishers.get(record.organisationId)?.status === 'verified').map(toDocument);
+  }
   return {
     async load(ids) {
       const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
-      return (await needs.find({ _id: { $in: valid }, status: 'published' }).lean<NeedRecord[]>()).map(toDocument);
+      return documentsFor(await needs.find({ _id: { $in: valid }, status: 'published' }).lean<NeedRecord[]>());
     },
     async *scan(batchSize): AsyncIterable<NeedSearchDocument[]> {
-      let batch: NeedSearchDocument[] = [];
+      let batch: NeedRecord[] = [];
       for await (const record of needs.find({ status: 'published' }).sort({ _id: 1 }).lean<NeedRecord>().cursor()) {
-        batch.push(toDocument(record as NeedRecord));
+        batch.push(record as NeedRecord);
         if (batch.length >= batchSize) {
-          yield batch;
+          yield await documentsFor(batch);
           batch = [];
         }
       }
-      if (batch.length) yield batch;
+      if (batch.length) yield await documentsFor(batch);
     },
     count: () => needs.countDocuments({ status: 'published' }),
   };
 }
 
-export function needSearchBinding(needs: NeedModel): SearchBinding {
-  return { definition: needCollection, source: needSearchSource(needs) };
+export function needSearchBinding(needs: NeedModel, organisations: () => OrganisationService): SearchBinding {
+  return { definition: needCollection, source: needSearchSource(needs, organisations) };
 }

@@ -257,6 +257,16 @@ export function createNeedsService(deps: NeedsServiceDeps) {
     return { ...(await publisher(actor)), record };
   }
 
+  /** The organisations among the needs' publishers that are verified now. */
+  async function verifiedPublishers(records: NeedRecord[]): Promise<Set<string>> {
+    const publishers = await organisations.findMany([...new Set(records.map((record) => record.organisationId))]);
+    return new Set([...publishers.values()].filter((organisation) => organisation.status === 'verified').map((organisation) => organisation.id));
+  }
+
+  async function access(record: NeedRecord, viewer: NeedViewer): Promise<NeedAccess> {
+    return accessTo(record, viewer, (await verifiedPublishers([record])).has(record.organisationId));
+  }
+
   async function viewerOf(actor: Actor | null): Promise<NeedViewer> {
     const today = beijingDay(new Date());
     if (!actor) return { actor, reviewer: false, organisation: null, qualifications: [], today };
@@ -493,9 +503,9 @@ export function createNeedsService(deps: NeedsServiceDeps) {
     async view(actor: Actor | null, id: string, ip?: string): Promise<NeedView> {
       const record = await load(id);
       const viewer = await viewerOf(actor);
-      const access = accessTo(record, viewer);
-      if (access === 'none') throw new NotFoundError('没有这条需求 / No such need', { id });
-      if (access === 'summary') return { access, need: toSummary(record) };
+      const seen = await access(record, viewer);
+      if (seen === 'none') throw new NotFoundError('没有这条需求 / No such need', { id });
+      if (seen === 'summary') return { access: seen, need: toSummary(record) };
       const insider = viewer.reviewer || belongsTo(actor, record);
       if (record.visibility !== 'public') {
         await audit.record({
@@ -507,7 +517,7 @@ export function createNeedsService(deps: NeedsServiceDeps) {
         });
       }
       return {
-        access,
+        access: seen,
         need: toDetails(record, insider),
         management: insider ? toManagement(record) : null,
         canManage: belongsTo(actor, record),
@@ -535,14 +545,16 @@ export function createNeedsService(deps: NeedsServiceDeps) {
       const wanted = ids.filter((id) => OBJECT_ID.test(id));
       if (wanted.length === 0) return [];
       const viewer = await viewerOf(actor);
-      const records = new Map((await needs.find({ _id: { $in: wanted }, status: 'published' }).lean<NeedRecord[]>()).map((record) => [record._id.toHexString(), record]));
+      const loaded = await needs.find({ _id: { $in: wanted }, status: 'published' }).lean<NeedRecord[]>();
+      const verified = await verifiedPublishers(loaded);
+      const records = new Map(loaded.map((record) => [record._id.toHexString(), record]));
       const found = [];
       for (const id of wanted) {
         const record = records.get(id);
         if (!record) continue;
-        const access = accessTo(record, viewer);
-        if (access === 'none') continue;
-        found.push({ need: toSummary(record), access, requirements: record.requirements });
+        const seen = accessTo(record, viewer, verified.has(record.organisationId));
+        if (seen === 'none') continue;
+        found.push({ need: toSummary(record), access: seen, requirements: record.requirements });
       }
       return found;
     },
@@ -552,7 +564,10 @@ export function createNeedsService(deps: NeedsServiceDeps) {
      * ones), with only what every finder may read: title and summary.
      */
     async latestPublic(limit: number): Promise<Array<{ id: string; title: string; summary: string; organisationName: string; industries: string[]; publishedAt: Date }>> {
-      const records = await needs.find({ status: 'published', visibility: { $ne: 'invited' } }).sort({ publishedAt: -1 }).limit(limit).lean<NeedRecord[]>();
+      // A margin for needs of organisations that lost their verification, which are rare.
+      const candidates = await needs.find({ status: 'published', visibility: { $ne: 'invited' } }).sort({ publishedAt: -1 }).limit(limit * 2).lean<NeedRecord[]>();
+      const verified = await verifiedPublishers(candidates);
+      const records = candidates.filter((record) => verified.has(record.organisationId)).slice(0, limit);
       return records.map((record) => ({ id: record._id.toHexString(), title: record.title, summary: record.summary, organisationName: record.organisation.name, industries: record.industries, publishedAt: record.publishedAt ?? record.updatedAt }));
     },
 
@@ -565,14 +580,19 @@ export function createNeedsService(deps: NeedsServiceDeps) {
     /** A published need as the platform itself reads it, for jobs that match it; null once it is no longer published. */
     async publishedForMatching(id: string): Promise<NeedDetails | null> {
       const record = OBJECT_ID.test(id) ? await needs.findOne({ _id: id, status: 'published' }).lean<NeedRecord>() : null;
-      return record ? toDetails(record, false) : null;
+      return record && (await verifiedPublishers([record])).has(record.organisationId) ? toDetails(record, false) : null;
     },
 
     /** What a supplier organisation may see of one need (for responses and invitations); `none` when it may not find it. */
     async accessFor(actor: Actor | null, id: string): Promise<{ need: NeedSummary; access: NeedAccess; requirements: NeedRecord['requirements']; ownerOrganisationId: string }> {
       const record = await load(id);
-      const access = accessTo(record, await viewerOf(actor));
-      return { need: toSummary(record), access, requirements: record.requirements, ownerOrganisationId: record.organisationId };
+      return { need: toSummary(record), access: await access(record, await viewerOf(actor)), requirements: record.requirements, ownerOrganisationId: record.organisationId };
+    },
+
+    /** An organisation's verification changed: its published needs enter or leave search. */
+    async organisationChanged(organisationId: string): Promise<void> {
+      const records = await needs.find({ organisationId, status: 'published' }, { _id: 1 }).lean<Array<Pick<NeedRecord, '_id'>>>();
+      await indexer.changed(NEED_COLLECTION, records.map((record) => record._id.toHexString()));
     },
 
     /** The form values of a need its organisation is editing. */
@@ -648,7 +668,7 @@ export function createNeedsService(deps: NeedsServiceDeps) {
     async openAttachment(actor: Actor | null, id: string, attachmentId: string, ip?: string): Promise<{ name: string; mime: string; content: Uint8Array }> {
       const record = await load(id);
       const viewer = await viewerOf(actor);
-      const attachment = accessTo(record, viewer) === 'details' ? record.attachments.find((candidate) => candidate._id.toHexString() === attachmentId) : undefined;
+      const attachment = (await access(record, viewer)) === 'details' ? record.attachments.find((candidate) => candidate._id.toHexString() === attachmentId) : undefined;
       if (!attachment) throw new NotFoundError('没有这个附件 / No such attachment', { id: attachmentId });
       const content = await fs.readFile(uploads.pathOf(attachment.storageKey));
       if (record.visibility === 'public') return { name: attachment.name, mime: attachment.mime, content };
@@ -701,18 +721,18 @@ export function createNeedsService(deps: NeedsServiceDeps) {
         if (isSearchUnavailable(error)) return { available: false };
         throw error;
       }
-      const records = new Map(
-        (await needs.find({ _id: { $in: result.hits.map((hit) => hit.id).filter((id) => OBJECT_ID.test(id)) } }).lean<NeedRecord[]>()).map((record) => [record._id.toHexString(), record]),
-      );
+      const loaded = await needs.find({ _id: { $in: result.hits.map((hit) => hit.id).filter((id) => OBJECT_ID.test(id)) } }).lean<NeedRecord[]>();
+      const verified = await verifiedPublishers(loaded);
+      const records = new Map(loaded.map((record) => [record._id.toHexString(), record]));
       const hits: Extract<NeedSearchOutcome, { available: true }>['hits'] = [];
       for (const hit of result.hits) {
         const record = records.get(hit.id);
         if (!record || record.status !== 'published') continue;
-        const access = accessTo(record, viewer);
-        if (access === 'none') continue;
+        const seen = accessTo(record, viewer, verified.has(record.organisationId));
+        if (seen === 'none') continue;
         const snippets = { ...hit.snippets };
-        if (access !== 'details' || record.visibility !== 'public') delete snippets.description;
-        hits.push({ need: toSummary(record), access, snippets });
+        if (seen !== 'details' || record.visibility !== 'public') delete snippets.description;
+        hits.push({ need: toSummary(record), access: seen, snippets });
       }
       return { available: true, found: result.found, page: result.page, perPage: SEARCH_PAGE_SIZE, hits, facets: result.facets };
     },
