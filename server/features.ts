@@ -38,7 +38,7 @@ export function createFeatures(deps: FeatureDeps) {
   // Sources read through services built below; they are only called once everything exists.
   const bindings: SearchBinding[] = [
     taxonomySearchBinding(connection),
-    capabilitiesSearchBinding({ connection, regions: regions.service, readers: () => ({ organisations: organisations.service, qualifications: qualifications.service }) }),
+    capabilitiesSearchBinding({ connection, regions: regions.service, readers: () => ({ organisations: organisations.service, qualifications: qualifications.service, responsiveness: (ids) => matching.service.responsiveness(ids) }) }),
     organisationsSearchBinding({ connection, regions: regions.service, readers: () => ({ qualifications: qualifications.service, capabilities: capabilities.service }) }),
     needSearchBinding(connection, () => organisations.service),
   ];

@@ -178,6 +178,22 @@ describe('matching: matches, responses and the inbox', () => {
       assert.ok((await inboxTopics(ownerOrganisation.id)).includes('response.responded'));
     });
 
+    it('counts answered invitations as responsiveness in the index and among the preferences a match meets', async () => {
+      const document = await test.platform.search.client.collections('capabilities').documents(qualifiedCapabilityId).retrieve();
+      assert.equal((document as { responsiveness?: number }).responsiveness, 100);
+      const page = await owner.agent.get(`/needs/${needId}/matches`).expect(200);
+      const card = page.text.split('class="match card"').find((part) => part.includes(`/capabilities/${qualifiedCapabilityId}`))!;
+      assert.match(card, /符合偏好：[^<]*响应积极/);
+      // Invited and not yet answered: no record of answering either way.
+      const silent = await verifiedOrganisation('未回复邀请复材公司', 'enterprise');
+      const silentAgent = await memberOf(silent);
+      await holdSecrecy(silentAgent, '3', 'BM-MATCH-SILENT');
+      const silentCapability = await publishCapability(silentAgent, { title: '舰载无人机复合材料旋翼（未回复）' });
+      await owner.post(`/needs/${needId}/invitations`, { supplierOrganisationId: silent.id, capabilityId: silentCapability }).expect(303);
+      const unanswered = await test.platform.search.client.collections('capabilities').documents(silentCapability).retrieve();
+      assert.equal((unanswered as { responsiveness?: number }).responsiveness, 0);
+    });
+
     it('refuses a response from an organisation that does not meet the qualification requirement', async () => {
       const refused = await unqualified.post(`/needs/${needId}/responses`, { proposal: '我们也能做复合材料旋翼，交付期 60 天。', declaration: 'on' });
       assert.equal(refused.status, 422);

@@ -31,7 +31,7 @@ function qualificationFields(): CollectionFieldSchema[] {
 /** Published capabilities, matched against needs and searched by procurement staff. */
 export const capabilityCollection: SearchCollectionDefinition = {
   name: 'capabilities',
-  version: 1,
+  version: 2,
   fields: [
     { name: 'title', type: 'string', locale: 'zh' },
     { name: 'summary', type: 'string', locale: 'zh' },
@@ -50,6 +50,7 @@ export const capabilityCollection: SearchCollectionDefinition = {
     ...qualificationFields(),
     { name: 'qualification_strength', type: 'float' },
     { name: 'completeness', type: 'int32' },
+    { name: 'responsiveness', type: 'int32', optional: true },
     { name: 'published_at', type: 'int64', sort: true },
     { name: 'revision', type: 'int64' },
   ],

@@ -25,6 +25,8 @@ export interface CapabilityIndexInput {
     province: string | null;
     verified: boolean;
     updatedAt: Date;
+    /** Percentage of the invitations it received that it answered; absent or null when never invited. */
+    responsiveness?: number | null;
   };
   qualifications: Array<{ type: string; level?: string | null; validUntil: string; verified: boolean }>;
 }
@@ -46,6 +48,7 @@ export interface CapabilitySearchDocument extends SearchDocument {
   organisation_verified: boolean;
   qualification_strength: number;
   completeness: number;
+  responsiveness?: number;
   published_at: number;
 }
 
@@ -115,6 +118,7 @@ export function toCapabilityDocument(input: CapabilityIndexInput): CapabilitySea
     ...qualificationValues(input.qualifications),
     qualification_strength: qualificationStrength(input.qualifications),
     completeness: completeness(input),
+    ...(typeof organisation.responsiveness === 'number' ? { responsiveness: organisation.responsiveness } : {}),
     published_at: capability.publishedAt.getTime(),
   };
 }

@@ -120,14 +120,19 @@ export function preferredProvinces(need: MatchNeed): string[] {
   return [...new Set(wanted.map((region) => regions.provinces.find((province) => region.startsWith(province.zh))?.zh ?? region))];
 }
 
-/** Preferences as a boost: preferred regions first, then verified organisations. */
+/** An organisation "answers its invitations" when it answered at least this percentage of them. */
+export const RESPONSIVE = 60;
+
+/** Preferences as a boost: preferred regions first, then verified organisations that answer invitations, then verified ones. */
 function preferenceBoost(need: MatchNeed): string {
   const regions = preferredProvinces(need);
   const branches: string[] = [];
   if (regions.length) {
-    branches.push(`(province:${list(regions)} && organisation_verified:true):3`);
-    branches.push(`(province:${list(regions)}):2`);
+    branches.push(`(province:${list(regions)} && organisation_verified:true):4`);
+    branches.push(`(province:${list(regions)}):3`);
   }
+  // Organisations that answer their invitations first among the rest; one never invited has no `responsiveness`.
+  branches.push(`(organisation_verified:true && responsiveness:>=${RESPONSIVE}):2`);
   branches.push('(organisation_verified:true):1');
   return `_eval([${branches.join(',')}]):desc`;
 }

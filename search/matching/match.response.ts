@@ -4,12 +4,12 @@ import type { QualificationRequirement } from '../../server/matching/eligibility
 import { qualificationValidUntilField } from '../capabilities/capability.collection';
 import { dayNumber, type CapabilitySearchDocument } from '../capabilities/capability.mapper';
 import { domainOf } from '../capabilities/industry-vocabulary';
-import { needIndustries, preferredProvinces, type MatchPlan } from './match.query';
+import { needIndustries, preferredProvinces, RESPONSIVE, type MatchPlan } from './match.query';
 import { fuseProbes, type FusedCandidate } from './probe-fusion';
 
 export type MatchRequirement = { kind: 'qualification'; type: string; minLevel: string | null } | { kind: 'trl'; minTrl: number };
 
-export type MatchPreference = 'region' | 'verified-organisation' | 'qualification-strength' | 'complete-profile';
+export type MatchPreference = 'region' | 'verified-organisation' | 'qualification-strength' | 'complete-profile' | 'responsive';
 
 export interface MatchResult {
   capabilityId: string;
@@ -66,11 +66,15 @@ function score(plan: MatchPlan, candidate: Candidate, maxText: number): MatchRes
   if (document.organisation_verified) preferencesMet.push('verified-organisation');
   if (document.qualification_strength >= 3) preferencesMet.push('qualification-strength');
   if (document.completeness >= 80) preferencesMet.push('complete-profile');
+  if ((document.responsiveness ?? 0) >= RESPONSIVE) preferencesMet.push('responsive');
+  // An organisation never invited has no record either way: it is neither rewarded nor penalised.
+  const responsiveness = document.responsiveness === undefined ? 0.5 : document.responsiveness / 100;
   const preferences =
     (preferencesMet.includes('region') ? 0.5 : 0) +
     (document.organisation_verified ? 0.2 : 0) +
     0.2 * Math.min(document.qualification_strength / 5, 1) +
-    0.1 * (document.completeness / 100);
+    0.1 * (document.completeness / 100) +
+    0.1 * responsiveness;
 
   const text = maxText > 0 ? candidate.text / maxText : 0;
   const asOfDay = dayNumber(plan.asOf);

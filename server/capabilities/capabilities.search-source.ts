@@ -13,8 +13,11 @@ export interface CapabilitySourceDeps {
    * The services the documents are read through. A getter, because the
    * indexer is built before the features that depend on it.
    */
-  readers: () => { organisations: OrganisationService; qualifications: QualificationsReader };
+  readers: () => { organisations: OrganisationService; qualifications: QualificationsReader; responsiveness: ResponsivenessReader };
 }
+
+/** How reliably organisations answer invitations (the matching feature keeps the threads). */
+export type ResponsivenessReader = (organisationIds: string[]) => Promise<Map<string, number | null>>;
 
 /**
  * Published capabilities of verified organisations, each with its
@@ -26,8 +29,8 @@ export function capabilitySearchSource(deps: CapabilitySourceDeps): SearchSource
 
   async function documentsFor(records: CapabilityRecord[]): Promise<SearchDocument[]> {
     const organisationIds = [...new Set(records.map((record) => record.organisationId))];
-    const { organisations, qualifications } = deps.readers();
-    const [owners, held] = await Promise.all([organisations.findMany(organisationIds), qualifications.forOrganisations(organisationIds)]);
+    const { organisations, qualifications, responsiveness } = deps.readers();
+    const [owners, held, answering] = await Promise.all([organisations.findMany(organisationIds), qualifications.forOrganisations(organisationIds), responsiveness(organisationIds)]);
     return records.flatMap((record) => {
       const organisation = owners.get(record.organisationId);
       if (!organisation || organisation.status !== 'verified' || !record.publishedAt) return [];
@@ -52,6 +55,7 @@ export function capabilitySearchSource(deps: CapabilitySourceDeps): SearchSource
           verified: true,
           // Profile edits re-index explicitly (onOrganisationChanged); the revision only needs to move with verification.
           updatedAt: organisation.verification?.decidedAt ?? organisation.createdAt,
+          responsiveness: answering.get(organisation.id) ?? null,
         },
         qualifications: (held.get(organisation.id) ?? []).map((qualification) => ({
           type: qualification.type,

@@ -9,7 +9,7 @@ import type { ScreeningService } from '../screening';
 import type { TaxonomyService } from '../taxonomy';
 import { capabilityModel } from './capabilities.model';
 import { capabilitiesRoutes } from './capabilities.routes';
-import { capabilitySearchBinding } from './capabilities.search-source';
+import { capabilitySearchBinding, type ResponsivenessReader } from './capabilities.search-source';
 import { createCapabilityService, type QualificationsReader } from './capabilities.service';
 
 export interface CapabilitiesFeatureDeps {
@@ -43,7 +43,7 @@ export function createCapabilitiesFeature(deps: CapabilitiesFeatureDeps) {
 export function capabilitiesSearchBinding(deps: {
   connection: Connection;
   regions: RegionsService;
-  readers: () => { organisations: OrganisationService; qualifications: QualificationsReader };
+  readers: () => { organisations: OrganisationService; qualifications: QualificationsReader; responsiveness: ResponsivenessReader };
 }) {
   return capabilitySearchBinding({ capabilities: capabilityModel(deps.connection), regions: deps.regions, readers: deps.readers });
 }

@@ -416,6 +416,8 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       const thread = record.toObject() as ResponseThreadRecord;
       await audit.record({ actor, action: 'response.invited', target: { type: 'need', id: need.id, label: need.title }, details: { supplierOrganisationId: supplier.id, threadId: thread._id.toHexString() }, ip });
       await tell(thread, 'supplier', 'response.invited', `邀请您响应需求：${need.title} / You are invited to respond to: ${need.title}`);
+      // An unanswered invitation counts in the supplier's responsiveness, which ranking reads from the index.
+      await capabilities.organisationChanged(supplier.id);
       return { id: thread._id.toHexString(), status: thread.status };
     },
 
@@ -471,6 +473,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       }
       await audit.record({ actor, action: 'response.responded', target: { type: 'need', id: need.id, label: need.title }, details: { threadId: thread._id.toHexString(), capabilityId: capability?.id ?? null }, ip });
       await tell(thread, 'owner', 'response.responded', `${organisation.name} 响应了需求：${need.title} / ${organisation.name} responded to: ${need.title}`);
+      if (updated) await capabilities.organisationChanged(organisation.id);
       return { id: thread._id.toHexString(), status: thread.status };
     },
 
@@ -494,6 +497,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
         .lean<ResponseThreadRecord>();
       if (!updated) throw new ConflictError('response_changed', '对接状态已被更新，请刷新后重试 / The response changed meanwhile; reload and try again');
       await audit.record({ actor, action: `response.${rule.to}`, target: { type: 'response', id: threadId, label: record.needTitle }, details: { from: record.status, reason: input.reason || undefined }, ip });
+      if (side === 'supplier' && record.status === 'invited') await capabilities.organisationChanged(record.supplierOrganisationId);
       await tell(updated, side === 'owner' ? 'supplier' : 'owner', `response.${rule.to}`, `对接状态更新：${record.needTitle} / Response updated: ${record.needTitle}`, `${rule.to}${input.reason ? ` · ${input.reason}` : ''}`);
       return { id: threadId, status: updated.status };
     },
@@ -581,6 +585,28 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       const out = [];
       for (const record of records) out.push({ ...(await present(record)), side: sideOf(actor, record)! });
       return out;
+    },
+
+    /**
+     * How reliably each organisation answers invitations: the percentage of
+     * the invitations it received that it responded to or declined. Null for
+     * an organisation never invited, which is neither rewarded nor penalised.
+     */
+    async responsiveness(organisationIds: string[]): Promise<Map<string, number | null>> {
+      const records = await threads
+        .find({ supplierOrganisationId: { $in: organisationIds }, 'history.0.to': 'invited' }, { supplierOrganisationId: 1, status: 1, history: 1 })
+        .lean<ResponseThreadRecord[]>();
+      const tally = new Map<string, { invited: number; answered: number }>();
+      for (const record of records) {
+        const entry = tally.get(record.supplierOrganisationId) ?? { invited: 0, answered: 0 };
+        entry.invited += 1;
+        if (record.history.some((step) => step.from === 'invited' && step.organisationId === record.supplierOrganisationId)) entry.answered += 1;
+        tally.set(record.supplierOrganisationId, entry);
+      }
+      return new Map(organisationIds.map((id) => {
+        const entry = tally.get(id);
+        return [id, entry ? Math.round((100 * entry.answered) / entry.invited) : null];
+      }));
     },
 
     /** The supplier's published capabilities, to name one in a response. */

@@ -532,6 +532,7 @@ export const en: Record<MessageKey, string> = {
   'matching.preference.region': "in a preferred region",
   'matching.preference.verified-organisation': "verified organisation",
   'matching.preference.qualification-strength': "strong qualifications",
+  'matching.preference.responsive': "answers invitations",
   'matching.preference.complete-profile': "complete profile",
   'matching.nearMisses': "Near misses (hard requirements not met)",
   'matching.nearMisses.intro': "These capabilities fit well technically but lack what is listed, so they are not among the matches.",

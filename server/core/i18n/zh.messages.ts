@@ -529,6 +529,7 @@ export const zh = {
   'matching.preference.region': "位于优先地区",
   'matching.preference.verified-organisation': "单位已认证",
   'matching.preference.qualification-strength': "资质较全",
+  'matching.preference.responsive': "响应积极",
   'matching.preference.complete-profile': "资料完整",
   'matching.nearMisses': "接近的候选（不满足硬性要求）",
   'matching.nearMisses.intro': "这些能力在技术上很贴近，但缺少下列要求，因此未列入匹配结果。",
