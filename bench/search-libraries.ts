@@ -4,7 +4,7 @@
  * its HTTP API with the official client, so the API overhead can be read off
  * against the raw library it uses.
  *
- *   npm run bench:search-libraries [-- docCount=100000] [--skip-orama]
+ *   npm run bench:search-libraries [-- <documents, default 100000>] [--skip-orama]
  */
 import { performance } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
