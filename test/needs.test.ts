@@ -4,7 +4,7 @@ import { ObjectId } from 'mongodb';
 import { PDFDocument } from 'pdf-lib';
 import { anonymousAgent, createOrganisation, createPerson, signInAs, type SignedIn } from './support/agents';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { elfExecutable, minimalPdf, postMultipart } from './support/uploads';
+import { elfExecutable, minimalPdf, minimalPng, postMultipart, zipArchive } from './support/uploads';
 import type { Actor } from '../server/core/actor';
 import { addDays, beijingDay } from '../server/core/time';
 import type { Organisation } from '../server/organisations';
@@ -48,50 +48,6 @@ function pdfText(bytes: Buffer): string {
     }
   }
   return text + [...text.matchAll(/<([0-9A-Fa-f]{6,})>/g)].map((match) => Buffer.from(match[1]!, 'hex').toString('latin1')).join('\n');
-}
-
-/** A stored (uncompressed) ZIP archive holding the given entries: the container Office Open XML files use. */
-function zipArchive(entries: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(entries)) {
-    const data = Buffer.from(text);
-    const fileName = Buffer.from(name);
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, data);
-    centrals.push(central, fileName);
-    offset += local.length + fileName.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
-/** The PNG signature and header chunk: enough for a type check judged by content. */
-function pngBytes(): Buffer {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(64, 7)]);
 }
 
 /** An OLE compound file carrying a Word 97–2003 stream name. */
@@ -811,7 +767,7 @@ describe('needs', () => {
         assert.equal(undeclared.status, 422);
         assert.equal((await attachmentIds(id)).length, 0, 'nothing refused was kept');
 
-        await attach(owner, id, pngBytes(), '现场照片.png').expect(303);
+        await attach(owner, id, minimalPng(), '现场照片.png').expect(303);
         await attach(owner, id, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(256, 1)]), '样品.jpg').expect(303);
         await attach(owner, id, zipArchive({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' }), '需求清单.zip').expect(303);
         await attach(owner, id, oleWordDocument(), '旧版说明.bin').expect(303);
@@ -828,7 +784,7 @@ describe('needs', () => {
       });
 
       it('stamps each downloader’s own credit code on a restricted need’s PDF, and serves images as uploaded but audited', async () => {
-        const png = pngBytes();
+        const png = minimalPng();
         const id = await published(
           { title: '水印测试需求', visibility: 'invited', invitedCreditCodes: orgs.get('invited')!.creditCode },
           [
