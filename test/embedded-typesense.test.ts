@@ -395,7 +395,23 @@ describe('embedded Typesense engine (official client)', () => {
       assert.equal(result.search_cutoff, false);
     });
 
-    it('applies multi-way synonym sets and one-way collection synonyms', async () => {
+    it('highlights words of a Chinese field whatever their case, width or accents, across repeated searches', async () => {
+      const documents = client.collections('products').documents();
+      await documents.create({ id: 'folded', title: 'ＧＪＢ认证的Café雷达', description: '-', category: 'x', tags: [], price: 1, rating: 1, in_stock: true });
+      await documents.create({ id: 'sigma', title: 'ΟΔΟΣ雷达系统', description: '-', category: 'x', tags: [], price: 2, rating: 1, in_stock: true });
+      for (const round of [1, 2]) {
+        for (const [q, id, marked] of [['gjb', 'folded', 'ＧＪＢ'], ['cafe', 'folded', 'Café'], ['οδος', 'sigma', 'ΟΔΟΣ']] as const) {
+          const result = await documents.search({ q, query_by: 'title', prefix: false, num_typos: 0 });
+          assert.deepEqual(ids(result), [id], `${q}, round ${round}`);
+          assert.deepEqual(result.hits![0]!.highlights!.find((h) => h.field === 'title')!.matched_tokens, [marked], `${q}, round ${round}`);
+        }
+        // A value without any of the query's words gets no highlight.
+        const other = await documents.search({ q: '雷达', query_by: 'title,description', prefix: false });
+        assert.ok(other.hits!.every((hit) => !hit.highlights!.some((h) => h.field === 'description')));
+      }
+    });
+
+        it('applies multi-way synonym sets and one-way collection synonyms', async () => {
       const documents = client.collections('products').documents();
       await client.synonymSets('aero').upsert({ items: [{ id: 'uav', synonyms: ['drone', 'unmanned aircraft', 'uav'] }] });
       assert.deepEqual(ids(await documents.search({ q: 'uav', query_by: 'description', synonym_sets: 'aero' } as never)).sort(), ['p1', 'p2']);
@@ -435,6 +451,18 @@ describe('embedded Typesense engine (official client)', () => {
     assert.equal((await client.collections('catalog').retrieve()).name, 'products');
     await client.aliases('catalog').delete();
     assert.equal((await rejection(client.aliases('catalog').retrieve())).httpStatus, 404);
+  });
+
+  it('answers the searches of a multi_search sharing a filter and _eval boosts as it answers them one by one', async () => {
+    const shared = { filter_by: 'in_stock:true && price:<6000', sort_by: '_text_match:desc,_eval([(category:materials):2,(tags:radar):1]):desc,price:asc', query_by: 'title,description' };
+    const searches = ['composite', '复合材料', 'radar', 'module', '*'].map((q) => ({ collection: 'products', q, ...shared }));
+    const together = (await client.multiSearch.perform({ searches })).results as Array<Record<string, unknown>>;
+    for (const [i, search] of searches.entries()) {
+      const alone = await client.collections('products').documents().search(search);
+      assert.deepEqual(ids(together[i] as never), ids(alone), search.q);
+      assert.equal(together[i]!.found, alone.found, search.q);
+    }
+    assert.deepEqual(ids(together[4] as never), ['p5', 'p1', 'p2', 'p4']);
   });
 
   it('runs multi_search with shared parameters and per-search errors', async () => {

@@ -9,7 +9,7 @@ import { ApiError, badRequest } from './api-error';
 import { deleteByFilter, exportDocuments, importDocuments, parseAction, parseDirtyValues, updateByFilter } from './bulk-operations';
 import type { CollectionRegistry } from './collection-registry';
 import type { CollectionStore } from './collection-store';
-import { runSearch, type SearchParams } from './search-executor';
+import { runSearch, SearchBatch, type SearchParams } from './search-executor';
 
 const JSON_BODY_LIMIT = 32 * 1024 * 1024;
 const IMPORT_BODY_LIMIT = 512 * 1024 * 1024;
@@ -264,6 +264,8 @@ async function multiSearch(registry: CollectionRegistry, ctx: RequestContext): P
   if (!Array.isArray(searches)) throw badRequest('Missing `searches` array.');
   if (searches.length > MAX_MULTI_SEARCHES) throw badRequest(`Number of multi searches exceeds \`limit_multi_searches\` parameter.`);
   const common = ctx.query;
+  // Synchronous from here on: no write can land between the searches of the batch.
+  const batch = new SearchBatch();
   const results = searches.map((search: unknown) => {
     try {
       if (!search || typeof search !== 'object' || Array.isArray(search)) throw badRequest('Bad JSON.');
@@ -272,7 +274,7 @@ async function multiSearch(registry: CollectionRegistry, ctx: RequestContext): P
       if (!collection) throw badRequest('Parameter `collection` is required.');
       const store = registry.find(collection);
       if (!store) throw new ApiError(404, `Could not find a collection with name \`${collection}\`.`);
-      return runSearch(store, params, synonymRules(registry, store, params), collection);
+      return runSearch(store, params, synonymRules(registry, store, params), collection, batch);
     } catch (error) {
       if (error instanceof ApiError) return { code: error.status, error: error.message };
       throw error;

@@ -12,9 +12,9 @@ import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
 import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, type RankedHit } from './sort-order';
+import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
-import { analyzeText } from './text-analyzer';
+import { analyzeText, foldedTerm, foldedText, needsSegmentation, type AnalyzerOptions, type Token } from './text-analyzer';
 
 export type SearchParams = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
@@ -22,6 +22,91 @@ type Json = Record<string, unknown>;
 const MAX_PER_PAGE = 250;
 const MAX_QUERY_TOKENS = 24;
 const WILDCARD_TEXT_MATCH = 100;
+/**
+ * Memory the highlighter may spend per analyzer on analyses of field values
+ * (estimated: an entry, its folded text, 64 bytes a token). Word segmentation
+ * of every hit's fields was half the time of a search; the probes of one match
+ * highlight the same listings over and over, and short values (keywords,
+ * taxonomy terms) recur across listings.
+ */
+const HIGHLIGHT_MEMO_BYTES = 32 * 1024 * 1024;
+const ENTRY_BYTES = 64;
+const TOKEN_BYTES = 64;
+
+interface ValueAnalysis {
+  /** `foldedText` of the value, for segmenting analyzers. */
+  folded: string | undefined;
+  /** Segmented only once some query's terms may be in it. */
+  tokens: Token[] | undefined;
+}
+
+/**
+ * Analyses of field values for one analyzer, in two generations: a value
+ * used in the current generation stays; when it is full, the previous one is
+ * dropped whole (a least-recently-used order kept in a Map made every
+ * eviction a scan over deleted entries). Analysis is a pure function of the
+ * value, so a result is reused as is; highlighting only reads it. Keyed by the
+ * stored documents' own strings, whose hashes V8 keeps.
+ */
+class AnalysisMemo {
+  private recent = new Map<string, ValueAnalysis>();
+  private older = new Map<string, ValueAnalysis>();
+  private recentBytes = 0;
+
+  constructor(
+    private readonly analyze: (text: string) => Token[],
+    private readonly segmenting: boolean,
+  ) {}
+
+  /** The value's tokens, or undefined when it cannot hold any of `foldedTerms` (all terms may match when absent). */
+  tokens(text: string, foldedTerms: string[] | undefined): Token[] | undefined {
+    const entry = this.entry(text);
+    if (foldedTerms && entry.folded !== undefined && !foldedTerms.some((term) => entry.folded!.includes(term))) return undefined;
+    if (entry.tokens === undefined) {
+      entry.tokens = this.analyze(text);
+      this.spend(entry.tokens.length * TOKEN_BYTES);
+    }
+    return entry.tokens;
+  }
+
+  private entry(text: string): ValueAnalysis {
+    let entry = this.recent.get(text);
+    if (entry !== undefined) return entry;
+    const kept = this.older.get(text);
+    entry = kept ?? { folded: this.segmenting ? foldedText(text) : undefined, tokens: undefined };
+    this.recent.set(text, entry);
+    this.spend(ENTRY_BYTES + (entry.folded !== undefined && entry.folded !== text ? 2 * entry.folded.length : 0) + (kept?.tokens?.length ?? 0) * TOKEN_BYTES);
+    return entry;
+  }
+
+  private spend(bytes: number): void {
+    this.recentBytes += bytes;
+    if (this.recentBytes > HIGHLIGHT_MEMO_BYTES / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+      this.recentBytes = 0;
+    }
+  }
+}
+
+const analysisMemos = new Map<string, AnalysisMemo>();
+
+function analysisMemo(locale: string | undefined, options: AnalyzerOptions): AnalysisMemo {
+  const key = JSON.stringify([locale ?? '', options.symbolsToIndex ?? [], options.tokenSeparators ?? []]);
+  let memo = analysisMemos.get(key);
+  if (!memo) analysisMemos.set(key, (memo = new AnalysisMemo((text) => analyzeText(text, locale, options), needsSegmentation(locale))));
+  return memo;
+}
+
+/** How one field of every hit is highlighted in a search. */
+interface FieldHighlighter {
+  field: FieldDefinition;
+  match: (term: string) => TermMatch | undefined;
+  memo: AnalysisMemo;
+  /** The matcher's terms folded, when a value can be ruled out by them (segmenting analyzers). */
+  foldedTerms: string[] | undefined;
+  options: HighlightOptions;
+}
 
 interface FieldPlan {
   field: FieldDefinition;
@@ -168,23 +253,63 @@ function parseQuery(q: string): { text: string; excluded: string[] } {
   return { text: kept.join(' '), excluded };
 }
 
+/** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */
+interface FilterMemo {
+  predicate: FilterPredicate;
+  outcomes: Uint8Array | undefined;
+}
+
+/**
+ * What the searches of one multi_search share. They run back to back with no
+ * write in between, so a filter's outcome or an `_eval` score for a document
+ * holds for all of them: the probes of a match all carry the same eligibility
+ * filter and sort by the same boosts.
+ */
+export class SearchBatch {
+  private readonly filters = new Map<CollectionStore, Map<string, FilterMemo>>();
+  private readonly evalScores = new Map<CollectionStore, Map<string, Map<number, number>>>();
+
+  /** `_eval` scores of a sort expression by sequence id, for `parseSortBy`. */
+  sortScores(store: CollectionStore): EvalScores {
+    let byExpression = this.evalScores.get(store);
+    if (!byExpression) this.evalScores.set(store, (byExpression = new Map()));
+    const scores = byExpression;
+    return (expression) => {
+      let found = scores.get(expression);
+      if (!found) scores.set(expression, (found = new Map()));
+      return found;
+    };
+  }
+
+  filter(store: CollectionStore, filterBy: string): FilterMemo {
+    let byText = this.filters.get(store);
+    if (!byText) this.filters.set(store, (byText = new Map()));
+    let memo = byText.get(filterBy);
+    if (!memo) byText.set(filterBy, (memo = { predicate: compileFilter(parseFilterBy(filterBy, store.schema)), outcomes: undefined }));
+    return memo;
+  }
+}
+
 export class SearchExecutor {
   private readonly store: CollectionStore;
   private readonly params: SearchParams;
   private readonly synonyms: SynonymItem[];
+  private readonly batch: SearchBatch;
   private filter: FilterPredicate | undefined;
-  /** Filter outcome by short id (0 not yet evaluated, 1 passes, 2 fails): variants and typo levels revisit the same documents. */
-  private filterOutcomes: Uint8Array | undefined;
+  /** Variants and typo levels revisit the same documents, and so do the other searches of a batch. */
+  private filterMemo: FilterMemo | undefined;
 
-  constructor(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[]) {
+  constructor(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[], batch: SearchBatch = new SearchBatch()) {
     this.store = store;
     this.params = params;
     this.synonyms = synonyms;
+    this.batch = batch;
   }
 
   private passes(shortId: number, doc: Json): boolean {
     if (!this.filter) return true;
-    const outcomes = (this.filterOutcomes ??= new Uint8Array(this.store.index.shortIdCapacity()));
+    const memo = this.filterMemo!;
+    const outcomes = (memo.outcomes ??= new Uint8Array(this.store.index.shortIdCapacity()));
     let outcome = outcomes[shortId]!;
     if (outcome === 0) {
       outcome = this.filter(doc) ? 1 : 2;
@@ -207,7 +332,8 @@ export class SearchExecutor {
 
     if (params.filter_by && params.filter_by.trim() !== '') {
       try {
-        this.filter = compileFilter(parseFilterBy(params.filter_by, schema));
+        this.filterMemo = this.batch.filter(this.store, params.filter_by);
+        this.filter = this.filterMemo.predicate;
       } catch (error) {
         if (error instanceof FilterError) throw new ApiError(error.status, error.message);
         throw error;
@@ -226,7 +352,7 @@ export class SearchExecutor {
       ({ hits, matchers } = this.textSearch(q, plans));
     }
 
-    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard));
+    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store)));
     const startTag = params.highlight_start_tag ?? '<mark>';
     const endTag = params.highlight_end_tag ?? '</mark>';
     const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
@@ -236,7 +362,7 @@ export class SearchExecutor {
     const bucketing = sortKeys.some((key) => key.buckets !== undefined);
     const ranked = topHits(hits, sortKeys, bucketing ? Math.max(offset + perPage, MAX_BUCKETED_HITS) : offset + perPage);
     const pageHits = (bucketing ? bucketTextMatch(ranked, sortKeys) : ranked).slice(offset, offset + perPage);
-    const highlightOptions = this.highlightSettings(plans, startTag, endTag);
+    const highlighters = this.highlighters(plans, matchers, startTag, endTag);
     const include = listParam(params.include_fields);
     const exclude = listParam(params.exclude_fields);
 
@@ -244,7 +370,7 @@ export class SearchExecutor {
       facet_counts: facetCounts,
       found: hits.length,
       hits: pageHits.map((hit) => {
-        const { highlight, highlights } = this.highlight(hit.doc, matchers, highlightOptions);
+        const { highlight, highlights } = this.highlight(hit.doc, highlighters);
         return {
           document: projectDocument(hit.doc, include, exclude),
           highlight,
@@ -462,43 +588,47 @@ export class SearchExecutor {
     return { seq, shortId, doc, textMatch, tokensMatched, tokenCount: n, typoPrefix, bestWeight, fieldsMatched, exact };
   }
 
-  private highlightSettings(plans: FieldPlan[], startTag: string, endTag: string): { fields: FieldDefinition[]; full: Set<string>; options: Omit<HighlightOptions, 'full'> } {
+  private highlighters(plans: FieldPlan[], matchers: Map<string, Map<string, TermMatch>>, startTag: string, endTag: string): FieldHighlighter[] {
+    if (matchers.size === 0) return [];
     const requested = this.params.highlight_fields !== undefined ? listParam(this.params.highlight_fields) : plans.map((plan) => plan.field.name);
     const fields = requested
       .map((name) => this.store.schema.declared(name))
       .filter((field): field is FieldDefinition => field !== undefined && isStringType(field.type));
     const full = new Set(listParam(this.params.highlight_full_fields));
-    return {
-      fields,
-      full,
-      options: {
-        startTag,
-        endTag,
-        snippetThreshold: toInt(this.params.snippet_threshold, 30, 'snippet_threshold'),
-        affixTokens: toInt(this.params.highlight_affix_num_tokens, 4, 'highlight_affix_num_tokens'),
-      },
-    };
-  }
-
-  private highlight(doc: Json, matchers: Map<string, Map<string, TermMatch>>, settings: ReturnType<SearchExecutor['highlightSettings']>): { highlight: Json; highlights: Json[] } {
-    const highlight: Json = {};
-    const highlights: Json[] = [];
-    if (matchers.size === 0) return { highlight, highlights };
+    const snippetThreshold = toInt(this.params.snippet_threshold, 30, 'snippet_threshold');
+    const affixTokens = toInt(this.params.highlight_affix_num_tokens, 4, 'highlight_affix_num_tokens');
+    // A field outside every query_by group is highlighted with the terms of all groups.
     const fallback = new Map<string, TermMatch>();
     for (const matcher of matchers.values()) for (const [term, match] of matcher) if (!fallback.has(term)) fallback.set(term, match);
-    for (const field of settings.fields) {
-      const value = readPath(doc, field.name);
+    return fields.map((field) => {
       const matcher = matchers.get(field.name) ?? fallback;
-      const match = (term: string): TermMatch | undefined => matcher.get(term);
-      const options: HighlightOptions = { ...settings.options, full: settings.full.has(field.name) };
-      const analyze = (text: string) => analyzeText(text, field.locale, this.store.schema.analyzerOptions(field));
+      const memo = analysisMemo(field.locale, this.store.schema.analyzerOptions(field));
+      return {
+        field,
+        match: (term: string) => matcher.get(term),
+        memo,
+        foldedTerms: needsSegmentation(field.locale) ? [...matcher.keys()].map(foldedTerm) : undefined,
+        options: { startTag, endTag, snippetThreshold, affixTokens, full: full.has(field.name) },
+      };
+    });
+  }
+
+  private highlight(doc: Json, highlighters: FieldHighlighter[]): { highlight: Json; highlights: Json[] } {
+    const highlight: Json = {};
+    const highlights: Json[] = [];
+    for (const { field, match, memo, foldedTerms, options } of highlighters) {
+      const value = readPath(doc, field.name);
+      const highlightOf = (text: string): FieldHighlight | undefined => {
+        const tokens = memo.tokens(text, foldedTerms);
+        return tokens && highlightValue(text, tokens, match, options);
+      };
       if (typeof value === 'string') {
-        const result = highlightValue(value, analyze(value), match, options);
+        const result = highlightOf(value);
         if (!result) continue;
         highlight[field.name] = result;
         highlights.push({ field: field.name, ...result });
       } else if (Array.isArray(value)) {
-        const perElement: Array<FieldHighlight | undefined> = value.map((item) => (typeof item === 'string' ? highlightValue(item, analyze(item), match, options) : undefined));
+        const perElement: Array<FieldHighlight | undefined> = value.map((item) => (typeof item === 'string' ? highlightOf(item) : undefined));
         if (!perElement.some(Boolean)) continue;
         highlight[field.name] = perElement.map((result, i) => result ?? { matched_tokens: [], snippet: String(value[i]) });
         const indices = perElement.flatMap((result, i) => (result ? [i] : []));
@@ -541,6 +671,6 @@ export function projectDocument(doc: Json, include: string[], exclude: string[])
   return out;
 }
 
-export function runSearch(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[], requestedName: string): Json {
-  return new SearchExecutor(store, params, synonyms).run(requestedName);
+export function runSearch(store: CollectionStore, params: SearchParams, synonyms: SynonymItem[], requestedName: string, batch?: SearchBatch): Json {
+  return new SearchExecutor(store, params, synonyms, batch).run(requestedName);
 }

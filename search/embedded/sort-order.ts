@@ -82,7 +82,25 @@ function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => nu
   };
 }
 
-export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema, textQuery: boolean): SortKey[] {
+/**
+ * `_eval` scores already computed by sequence id, for one expression. Searches
+ * that run back to back with no write in between (a multi_search) may share
+ * them: every probe of a match sorts by the same boosts.
+ */
+export type EvalScores = (expression: string) => Map<number, number>;
+
+function remembered(score: (hit: RankedHit) => number, scores: Map<number, number>): (hit: RankedHit) => number {
+  return (hit) => {
+    let value = scores.get(hit.seq);
+    if (value === undefined) {
+      value = score(hit);
+      scores.set(hit.seq, value);
+    }
+    return value;
+  };
+}
+
+export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema, textQuery: boolean, evalScores?: EvalScores): SortKey[] {
   const clauses = sortBy && sortBy.trim() !== '' ? splitTopLevel(sortBy) : defaultClauses(schema, textQuery);
   if (clauses.length > MAX_SORT_FIELDS) throw badRequest('Only upto 3 sort_by fields can be specified.');
   const keys: SortKey[] = clauses.map((clause) => {
@@ -91,7 +109,8 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
     const expression = clause.slice(0, colon).trim();
     const direction = parseDirection(clause.slice(colon + 1), expression);
     if (expression.startsWith('_eval(') && expression.endsWith(')')) {
-      return { direction, value: evalScorer(expression.slice('_eval('.length, -1), schema) };
+      const score = evalScorer(expression.slice('_eval('.length, -1), schema);
+      return { direction, value: evalScores ? remembered(score, evalScores(expression)) : score };
     }
     const name = expression.replace(/\(.*\)$/s, '').trim();
     if (name === '_text_match') {

@@ -43,6 +43,26 @@ export function normalizeTerm(term: string): string {
   return lower.normalize('NFKD').replace(COMBINING_MARKS, '').normalize('NFC');
 }
 
+/**
+ * A form of a text that holds, as a substring, the `foldedTerm` of every term
+ * the segmenting analyzer finds in it — so a value whose fold holds none of a
+ * query's folded terms cannot match it, and need not be segmented to find
+ * out. Segments are runs of the text, and case folding, compatibility
+ * decomposition and mark removal map each character on its own; the one
+ * context-dependent lower-casing (Greek capital sigma) gives no fold. Only for
+ * segmenting locales: the whitespace analyzer drops symbols inside a token.
+ */
+export function foldedText(text: string): string | undefined {
+  if (text.includes('Σ')) return undefined;
+  const folded = text.toLowerCase().normalize('NFKD').replace(COMBINING_MARKS, '');
+  return folded === text ? text : folded;
+}
+
+/** The form of an index term that `foldedText` of any text it was found in holds. */
+export function foldedTerm(term: string): string {
+  return term.normalize('NFKD').replace(COMBINING_MARKS, '');
+}
+
 /** Locales whose text is not space-delimited and needs a word segmenter. */
 export function needsSegmentation(locale: string | undefined): boolean {
   return locale === 'zh' || locale === 'ja' || locale === 'th' || locale === 'ko';

@@ -4,22 +4,12 @@
  * matches every need and scores the rankings against the judgments, next to
  * two plain-text baselines. Never touches the platform's own data.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'typesense';
-import { startEmbeddedMongo } from '../../server/core/embedded-mongo';
-import { checkEligibility, type Eligibility } from '../../server/matching/eligibility';
-import { capabilityCollection } from '../capabilities/capability.collection';
-import { toCapabilityDocument, type CapabilitySearchDocument } from '../capabilities/capability.mapper';
-import { buildCapabilitySearch } from '../capabilities/capability.query';
-import { startEmbeddedTypesense } from '../embedded';
-import { collectionSchema, physicalName } from '../search-collection';
 import { eligibilityFilter, type MatchNeed } from './match.query';
 import { findMatches } from './matcher';
-import { loadMatchingDataset, parseMatchingDataset, type MatchingStore } from './matching-dataset';
+import { parseMatchingDataset } from './matching-dataset';
 import { averageMetrics, formatMetrics, scoreRanking, type NeedMetrics } from './matching-metrics';
+import { openMatchingSandbox } from './matching-sandbox';
 
 export interface MatchingEvaluation {
   perNeed: Array<{ needId: string; metrics: NeedMetrics }>;
@@ -31,47 +21,11 @@ export interface MatchingEvaluation {
 
 const TOP = 10;
 
-async function indexCapabilities(client: Client, store: MatchingStore): Promise<void> {
-  const schema = collectionSchema(capabilityCollection);
-  await client.collections().create(schema);
-  await client.aliases().upsert(capabilityCollection.name, { collection_name: physicalName(capabilityCollection) });
-  const documents = (await store.capabilityInputs()).map(toCapabilityDocument);
-  if (documents.length === 0) return;
-  const results = await client.collections<CapabilitySearchDocument>(capabilityCollection.name).documents().import(documents, { action: 'create' });
-  const failed = results.filter((result) => !result.success);
-  if (failed.length) throw new Error(`indexing failed for ${failed.length} capabilities: ${failed[0]!.error}`);
-}
-
-/**
- * One Typesense query of the need's title and description, as a search box
- * would send it; tokens are dropped until the page is full, otherwise Typesense
- * stops at the first few documents that match the longest run of words.
- */
-async function baselineRanking(client: Client, need: MatchNeed, filterBy: string | undefined): Promise<string[]> {
-  const response = await client
-    .collections<CapabilitySearchDocument>(capabilityCollection.name)
-    .documents()
-    .search({ ...buildCapabilitySearch({ text: `${need.title} ${need.description}`, perPage: TOP, ...(filterBy ? { filterBy } : {}) }), facet_by: undefined, drop_tokens_threshold: TOP });
-  return (response.hits ?? []).map((hit) => hit.document.id);
-}
-
 export async function runMatchingEvaluation(datasetPath: string, write: (line: string) => void): Promise<MatchingEvaluation> {
   const dataset = parseMatchingDataset(JSON.parse(await fs.readFile(datasetPath, 'utf8')));
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rongtong-eval-'));
-  const mongo = await startEmbeddedMongo({ dir });
-  const engine = await startEmbeddedTypesense({ apiKey: randomBytes(24).toString('hex') });
-  let store: MatchingStore | undefined;
+  const sandbox = await openMatchingSandbox(dataset);
   try {
-    store = await loadMatchingDataset(mongo.uri, dataset);
-    const client = new Client({ nodes: [{ protocol: 'http', host: engine.host, port: engine.port }], apiKey: engine.apiKey, connectionTimeoutSeconds: 30, logLevel: 'silent' });
-    await indexCapabilities(client, store);
-
-    const facts = store;
-    const recheck = async (need: MatchNeed, capabilityId: string): Promise<Eligibility> => {
-      const found = await facts.eligibilityFacts(capabilityId);
-      if (!found) return { eligible: false, unmet: [] };
-      return checkEligibility(need.requirements, found.qualifications, found.trl, dataset.asOf);
-    };
+    const { client, store, recheck } = sandbox;
     // Scored independently of the matcher, from the dataset as loaded.
     const ineligibility = new Map<string, boolean>();
     const isIneligible = async (need: MatchNeed, ids: string[]): Promise<Set<string>> => {
@@ -99,8 +53,8 @@ export async function runMatchingEvaluation(datasetPath: string, write: (line: s
       write(`${need.id} ${formatMetrics(metrics)}`);
 
       const hard = eligibilityFilter(need.requirements, dataset.asOf);
-      const textRanking = await baselineRanking(client, need, undefined);
-      const eligibleRanking = hard.satisfiable ? await baselineRanking(client, need, hard.filter) : [];
+      const textRanking = await sandbox.textBaseline(need, TOP);
+      const eligibleRanking = hard.satisfiable ? await sandbox.textBaseline(need, TOP, hard.filter) : [];
       const badText = await isIneligible(need, textRanking);
       const badEligible = await isIneligible(need, eligibleRanking);
       textRuns.push(scoreRanking(textRanking, judgments, (capabilityId) => badText.has(capabilityId)));
@@ -118,10 +72,7 @@ export async function runMatchingEvaluation(datasetPath: string, write: (line: s
     write(`matching: ${formatMetrics(evaluation.matching)} needs=${evaluation.needs}`);
     return evaluation;
   } finally {
-    await store?.close();
-    await engine.close();
-    await mongo.close();
-    await fs.rm(dir, { recursive: true, force: true });
+    await sandbox.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { MultiSearchRequestSchema } from 'typesense/lib/Typesense/Types';
-import { QUALIFICATION_TYPES, levelRank } from '../../server/qualifications/qualification-catalogue';
+import { QUALIFICATION_TYPES, levelRank, qualificationType } from '../../server/qualifications/qualification-catalogue';
 import type { CalendarDay, NeedRequirements } from '../../server/matching/eligibility';
 import { capabilityCollection, qualificationValidUntilField } from '../capabilities/capability.collection';
 import { dayNumber, type CapabilitySearchDocument } from '../capabilities/capability.mapper';
@@ -62,8 +62,20 @@ const SOURCE_WEIGHTS: Record<ProbeSource, number> = { title: 2, keyword: 2, text
 
 const TEXT_FIELDS = ['title', 'keywords', 'summary', 'description', 'industry_terms'] as const;
 const TEXT_FIELD_WEIGHTS = [15, 12, 9, 6, 3];
-/** Ranking reads ids, industries and the eligibility fields; highlights carry the matched words. */
-const BULKY_FIELDS = 'summary,description,industry_terms';
+/**
+ * What ranking and explanations read of a hit (match.response.ts): industries,
+ * preferences, TRL and the validity of each required qualification; the
+ * matched words come from the highlights. A listing carries some thirty
+ * qualification fields, and every probe returns up to `perProbe` hits.
+ */
+function resultFields(requirements: NeedRequirements): string {
+  const fields = ['id', 'industries', 'province', 'organisation_verified', 'qualification_strength', 'completeness', 'responsiveness', 'trl'];
+  for (const requirement of requirements.qualifications) {
+    const rank = qualificationType(requirement.type) ? (requirement.minLevel ? levelRank(requirement.type, requirement.minLevel) : 1) : 0;
+    if (rank > 0) fields.push(qualificationValidUntilField(requirement.type, rank));
+  }
+  return [...new Set(fields)].join(',');
+}
 
 export function quote(value: string): string {
   return `\`${value.replace(/`/g, '')}\``;
@@ -176,6 +188,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
   const industry = industryBoost(need);
   const preferences = preferenceBoost(need);
   const probes = needProbes(need);
+  const includeFields = resultFields(need.requirements);
   const searches: MatchPlan['searches'] = probes.map((probe) => ({
     collection,
     q: probe.tokens.join(' '),
@@ -189,7 +202,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
     filter_by: eligibility,
     sort_by: ['_text_match:desc', industry, preferences].filter(Boolean).join(','),
     highlight_fields: TEXT_FIELDS.join(','),
-    exclude_fields: BULKY_FIELDS,
+    include_fields: includeFields,
     per_page: perPage,
   }));
   const { domains } = needIndustries(need);
@@ -201,7 +214,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
       q: '*',
       filter_by: eligibility ? `${inIndustry} && ${eligibility}` : inIndustry,
       sort_by: [industry, preferences, 'published_at:desc'].filter(Boolean).join(','),
-      exclude_fields: BULKY_FIELDS,
+      include_fields: includeFields,
       per_page: perPage,
     });
   }

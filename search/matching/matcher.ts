@@ -29,16 +29,21 @@ export async function findMatches(client: Client, need: MatchNeed, options: Matc
   const base = { asOf: options.asOf, ...(options.collection ? { collection: options.collection } : {}) };
   const eligiblePlan = buildMatchPlan(need, { ...base, eligibleOnly: true });
   const openPlan = buildMatchPlan(need, { ...base, eligibleOnly: false });
-  const [eligibleResponses, openResponses] = await Promise.all([runProbes(client, eligiblePlan.searches), runProbes(client, openPlan.searches)]);
+  // Without hard requirements both plans send the same searches: run them once.
+  const samePlans = JSON.stringify(eligiblePlan.searches) === JSON.stringify(openPlan.searches);
+  const [eligibleResponses, openResponses] = samePlans
+    ? await runProbes(client, openPlan.searches).then((responses) => [responses, responses])
+    : await Promise.all([runProbes(client, eligiblePlan.searches), runProbes(client, openPlan.searches)]);
 
   const candidates = toMatchResults(eligiblePlan, eligibleResponses, Number.MAX_SAFE_INTEGER);
   const matches: MatchResult[] = [];
   const refused: string[] = [];
-  for (const candidate of candidates) {
-    if (matches.length >= limit) break;
-    const eligibility = await options.recheck(candidate.capabilityId);
-    if (eligibility.eligible) matches.push(candidate);
-    else refused.push(candidate.capabilityId);
+  // As many re-checks at once as matches are still missing, so none is made beyond the last match needed.
+  for (let next = 0; matches.length < limit && next < candidates.length; ) {
+    const batch = candidates.slice(next, next + limit - matches.length);
+    next += batch.length;
+    const verdicts = await Promise.all(batch.map((candidate) => options.recheck(candidate.capabilityId)));
+    batch.forEach((candidate, i) => (verdicts[i]!.eligible ? matches.push(candidate) : refused.push(candidate.capabilityId)));
   }
   const nearMisses = toNearMisses(openPlan, openResponses, new Set(candidates.map((candidate) => candidate.capabilityId)), options.nearMissLimit);
   return { matches, nearMisses, refused };
