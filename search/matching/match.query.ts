@@ -179,6 +179,20 @@ export function needProbes(need: ListingText): MatchProbe[] {
   return [...[...own.values()].slice(0, MAX_TEXT_PROBES - taxonomyProbes.length), ...taxonomyProbes];
 }
 
+/** A probe is one concept: every token of it must be present, spelled as written, in the fields by their weights. */
+export function exactProbe(probe: MatchProbe, fields: readonly string[], weights: readonly number[]) {
+  return {
+    q: probe.tokens.join(' '),
+    query_by: fields.join(','),
+    query_by_weights: weights.join(','),
+    prefix: false,
+    num_typos: 0,
+    drop_tokens_threshold: 0,
+    typo_tokens_threshold: 0,
+    highlight_fields: fields.join(','),
+  };
+}
+
 export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): MatchPlan {
   const collection = options.collection ?? capabilityCollection.name;
   const perPage = options.perProbe ?? 100;
@@ -191,17 +205,9 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
   const includeFields = resultFields(need.requirements);
   const searches: MatchPlan['searches'] = probes.map((probe) => ({
     collection,
-    q: probe.tokens.join(' '),
-    query_by: TEXT_FIELDS.join(','),
-    query_by_weights: TEXT_FIELD_WEIGHTS.join(','),
-    // A probe is one concept: every token of it must be present, spelled as written.
-    prefix: false,
-    num_typos: 0,
-    drop_tokens_threshold: 0,
-    typo_tokens_threshold: 0,
+    ...exactProbe(probe, TEXT_FIELDS, TEXT_FIELD_WEIGHTS),
     filter_by: eligibility,
     sort_by: ['_text_match:desc', industry, preferences].filter(Boolean).join(','),
-    highlight_fields: TEXT_FIELDS.join(','),
     include_fields: includeFields,
     per_page: perPage,
   }));

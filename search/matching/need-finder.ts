@@ -5,7 +5,7 @@ import { domainOf } from '../capabilities/industry-vocabulary';
 import { needCollection } from '../needs/need.collection';
 import type { NeedSearchDocument } from '../needs/need.mapper';
 import { needVisibilityFilter, type NeedSearchViewer } from '../needs/need.query';
-import { industryBoost, list, needIndustries, needProbes, type ListingText, type MatchProbe } from './match.query';
+import { exactProbe, industryBoost, list, needIndustries, needProbes, type ListingText, type MatchProbe } from './match.query';
 import { fuseProbes, runProbes } from './probe-fusion';
 
 /** A capability, as the search for needs it could answer reads it. */
@@ -49,16 +49,9 @@ export function buildNeedMatchPlan(capability: MatchCapability, viewer: NeedSear
   const probes = needProbes(capability);
   const searches: NeedMatchPlan['searches'] = probes.map((probe) => ({
     collection,
-    q: probe.tokens.join(' '),
-    query_by: TEXT_FIELDS.join(','),
-    query_by_weights: TEXT_FIELD_WEIGHTS.join(','),
-    prefix: false,
-    num_typos: 0,
-    drop_tokens_threshold: 0,
-    typo_tokens_threshold: 0,
+    ...exactProbe(probe, TEXT_FIELDS, TEXT_FIELD_WEIGHTS),
     filter_by: filterBy,
     sort_by: ['_text_match:desc', industry, 'deadline:asc'].filter(Boolean).join(','),
-    highlight_fields: TEXT_FIELDS.join(','),
     exclude_fields: 'summary,description,industry_terms',
     per_page: perPage,
   }));
