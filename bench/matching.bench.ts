@@ -20,11 +20,10 @@
  *
  *   npm run bench:matching [-- capabilityCount] [-- --needs N]
  */
+import { memory, summarise } from './bench-stats';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { checkEligibility, type Eligibility, type UnmetRequirement } from '../server/matching/eligibility';
 import { QUALIFICATION_TYPES } from '../server/qualifications/qualification-catalogue';
 import { buildMatchPlan, findMatches, type MatchNeed } from '../search/matching';
@@ -41,11 +40,6 @@ const MATCH_LIMIT = 20;
 const NEAR_MISS_LIMIT = 5;
 const WARM_UP = 10;
 const TARGET_P95_MS = 50;
-
-const collectGarbage: (() => void) | undefined = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (() => void) | undefined;
-})();
 
 const corpus = syntheticCorpus(20250630);
 const { random, pick, pickSkewed } = corpus;
@@ -156,21 +150,6 @@ function syntheticDataset(capabilityCount: number, needCount: number): MatchingD
   });
   const needs = Array.from({ length: needCount }, (_, i) => need(i, organisationCount));
   return parseMatchingDataset({ name: 'synthetic-matching-bench', asOf: AS_OF, organisations, capabilities, needs, judgments: {} });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summarise(times: number[]): { p50: number; p95: number; p99: number; mean: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
-}
-
-function memory(): { heapMb: number; rssMb: number } {
-  collectGarbage?.();
-  const usage = process.memoryUsage();
-  return { heapMb: usage.heapUsed / 1048576, rssMb: usage.rss / 1048576 };
 }
 
 interface MatchFigures {

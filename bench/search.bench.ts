@@ -16,8 +16,7 @@
  *   npm run bench:search [-- docCount]
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage, memory, summarise } from './bench-stats';
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import { Client } from 'typesense';
 import type { SearchParams } from 'typesense/lib/Typesense/Types';
@@ -40,11 +39,6 @@ const QUERY_BY = 'title,keywords,summary,description';
 const FACET_BY = 'kind,direction,province,domain,industries';
 
 const TARGETS = { p95: 50, p99: 200, overhead: 1.5, reindexSeconds: 60, blockMs: 100 };
-
-const collectGarbage: (() => void) | undefined = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (() => void) | undefined;
-})();
 
 const corpus = syntheticCorpus(20240611);
 const { random, pick, pickSkewed } = corpus;
@@ -157,21 +151,6 @@ function rawSearch(index: MiniSearch<Capability>, docs: Capability[], query: Ben
     results.sort((a, b) => docs[b.id as number]![first] - docs[a.id as number]![first] || b.score - a.score);
   }
   return results.slice(0, Number(query.params.per_page)).length;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summarise(times: number[]): { p50: number; p95: number; p99: number; mean: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
-}
-
-function memory(): { heapMb: number; rssMb: number } {
-  collectGarbage?.();
-  const usage = process.memoryUsage();
-  return { heapMb: usage.heapUsed / 1048576, rssMb: usage.rss / 1048576 };
 }
 
 async function importAll(client: Client, collection: string, docs: Capability[]): Promise<void> {
