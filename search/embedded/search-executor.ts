@@ -12,7 +12,7 @@ import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
 import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, type EvalScores, type RankedHit } from './sort-order';
+import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
 import { analyzeText, foldedTerm, foldedText, needsSegmentation, type AnalyzerOptions, type Token } from './text-analyzer';
 
@@ -126,10 +126,37 @@ interface Candidate {
   prefix: boolean;
 }
 
+type ScratchKind = 'int8' | 'uint8' | 'int32';
+
+/**
+ * Arrays indexed by short id, lent to one search at a time and handed back
+ * all zeros (the borrower clears only the slots it touched). A match probe
+ * needs several megabytes of them on 100 000 documents; allocating them per
+ * search made page faults and garbage collection the largest cost of a
+ * multi_search of many small searches. Searches run synchronously, so an
+ * array is never shared by two of them.
+ */
+const scratch = {
+  free: { int8: [] as Int8Array[], uint8: [] as Uint8Array[], int32: [] as Int32Array[] },
+  take<K extends ScratchKind>(kind: K, length: number): ScratchArrayOf<K> {
+    const list = this.free[kind] as Array<ScratchArrayOf<K>>;
+    const at = list.findIndex((array) => array.length >= length);
+    if (at >= 0) return list.splice(at, 1)[0]!;
+    // Headroom so a growing collection does not reallocate on every new document.
+    const size = Math.ceil(length * 1.25) + 64;
+    return (kind === 'int8' ? new Int8Array(size) : kind === 'uint8' ? new Uint8Array(size) : new Int32Array(size)) as ScratchArrayOf<K>;
+  },
+  give<K extends ScratchKind>(kind: K, array: ScratchArrayOf<K>): void {
+    (this.free[kind] as Array<ScratchArrayOf<K>>).push(array);
+  },
+};
+type ScratchArrayOf<K extends ScratchKind> = K extends 'int8' ? Int8Array : K extends 'uint8' ? Uint8Array : Int32Array;
+
 /**
  * Per-document match state for one query variant, in flat typed arrays indexed
  * by MiniSearch short id: a common term touches tens of thousands of documents
  * and per-document objects made the garbage collector the hottest path.
+ * `release()` clears what was touched and returns the arrays to the pool.
  */
 class MatchState {
   readonly capacity: number;
@@ -144,10 +171,25 @@ class MatchState {
 
   constructor(capacity: number, private readonly tokenCount: number, private readonly fieldCount: number) {
     this.capacity = capacity;
-    this.costs = new Int8Array(capacity * tokenCount);
-    this.prefixMasks = new Int32Array(capacity);
-    this.fieldMasks = new Int32Array(capacity * fieldCount);
-    this.seen = new Uint8Array(capacity);
+    this.costs = scratch.take('int8', capacity * tokenCount);
+    this.prefixMasks = scratch.take('int32', capacity);
+    this.fieldMasks = scratch.take('int32', capacity * fieldCount);
+    this.seen = scratch.take('uint8', capacity);
+  }
+
+  release(): void {
+    const { tokenCount, fieldCount } = this;
+    for (const shortId of this.touched) {
+      this.seen[shortId] = 0;
+      this.prefixMasks[shortId] = 0;
+      this.costs.fill(0, shortId * tokenCount, (shortId + 1) * tokenCount);
+      this.fieldMasks.fill(0, shortId * fieldCount, (shortId + 1) * fieldCount);
+    }
+    this.touched.length = 0;
+    scratch.give('int8', this.costs);
+    scratch.give('int32', this.prefixMasks);
+    scratch.give('int32', this.fieldMasks);
+    scratch.give('uint8', this.seen);
   }
 
   record(shortId: number, token: number, cost: number, prefix: boolean, field: number): void {
@@ -267,16 +309,16 @@ interface FilterMemo {
  */
 export class SearchBatch {
   private readonly filters = new Map<CollectionStore, Map<string, FilterMemo>>();
-  private readonly evalScores = new Map<CollectionStore, Map<string, Map<number, number>>>();
+  private readonly evalScores = new Map<CollectionStore, Map<string, ScoreMemo>>();
 
-  /** `_eval` scores of a sort expression by sequence id, for `parseSortBy`. */
+  /** `_eval` scores of a sort expression, for `parseSortBy`. */
   sortScores(store: CollectionStore): EvalScores {
     let byExpression = this.evalScores.get(store);
     if (!byExpression) this.evalScores.set(store, (byExpression = new Map()));
     const scores = byExpression;
     return (expression) => {
       let found = scores.get(expression);
-      if (!found) scores.set(expression, (found = new Map()));
+      if (!found) scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity())));
       return found;
     };
   }
@@ -428,41 +470,55 @@ export class SearchExecutor {
     const capacity = this.store.index.shortIdCapacity();
     // Each document's best hit over all field groups and synonym alternatives, in first-match order.
     const hits: Hit[] = [];
-    const position = new Int32Array(capacity).fill(-1);
+    /** Index in `hits` + 1 by short id; 0 = not yet a hit. */
+    const position = scratch.take('int32', capacity);
     const matchers = new Map<string, Map<string, TermMatch>>();
-    const excluded = new Uint8Array(capacity);
-    for (const group of groups.values()) {
-      const field = group[0]!.field;
-      const analyze = (value: string): string[] => this.store.schema.tokens(field, value).slice(0, MAX_QUERY_TOKENS);
-      const base = analyze(text);
-      for (const word of excludedWords) {
-        for (const term of analyze(word)) {
-          const postings = this.store.index.postings(term);
-          if (!postings) continue;
-          for (const plan of group) for (const shortId of postings.get(plan.fieldId)?.keys() ?? []) excluded[shortId] = 1;
-        }
-      }
-      if (base.length === 0) continue;
-      const alternatives = [base, ...expandWithSynonyms(base, this.synonyms, analyze)];
-      const matcher = new Map<string, TermMatch>();
-      for (const tokens of alternatives) {
-        const variant: Variant = { plans: group, tokens, candidates: [] };
-        for (const hit of this.matchVariant(variant)) {
-          const at = position[hit.shortId]!;
-          if (at < 0) {
-            position[hit.shortId] = hits.length;
-            hits.push(hit);
-          } else if (hits[at]!.textMatch < hit.textMatch) hits[at] = hit;
-        }
-        for (const candidate of variant.candidates) {
-          if (!matcher.has(candidate.term) || !candidate.prefix) {
-            matcher.set(candidate.term, candidate.prefix ? { prefixLength: tokens[candidate.token]!.length } : {});
+    const excluded = scratch.take('uint8', capacity);
+    const excludedIds: number[] = [];
+    try {
+      for (const group of groups.values()) {
+        const field = group[0]!.field;
+        const analyze = (value: string): string[] => this.store.schema.tokens(field, value).slice(0, MAX_QUERY_TOKENS);
+        const base = analyze(text);
+        for (const word of excludedWords) {
+          for (const term of analyze(word)) {
+            const postings = this.store.index.postings(term);
+            if (!postings) continue;
+            for (const plan of group) {
+              for (const shortId of postings.get(plan.fieldId)?.keys() ?? []) {
+                if (excluded[shortId] === 0) excludedIds.push(shortId);
+                excluded[shortId] = 1;
+              }
+            }
           }
         }
+        if (base.length === 0) continue;
+        const alternatives = [base, ...expandWithSynonyms(base, this.synonyms, analyze)];
+        const matcher = new Map<string, TermMatch>();
+        for (const tokens of alternatives) {
+          const variant: Variant = { plans: group, tokens, candidates: [] };
+          for (const hit of this.matchVariant(variant)) {
+            const at = position[hit.shortId]! - 1;
+            if (at < 0) {
+              hits.push(hit);
+              position[hit.shortId] = hits.length;
+            } else if (hits[at]!.textMatch < hit.textMatch) hits[at] = hit;
+          }
+          for (const candidate of variant.candidates) {
+            if (!matcher.has(candidate.term) || !candidate.prefix) {
+              matcher.set(candidate.term, candidate.prefix ? { prefixLength: tokens[candidate.token]!.length } : {});
+            }
+          }
+        }
+        for (const plan of group) matchers.set(plan.field.name, matcher);
       }
-      for (const plan of group) matchers.set(plan.field.name, matcher);
+      return { hits: excludedIds.length ? hits.filter((hit) => excluded[hit.shortId] === 0) : hits, matchers };
+    } finally {
+      for (const hit of hits) position[hit.shortId] = 0;
+      for (const shortId of excludedIds) excluded[shortId] = 0;
+      scratch.give('int32', position);
+      scratch.give('uint8', excluded);
     }
-    return { hits: hits.filter((hit) => excluded[hit.shortId] === 0), matchers };
   }
 
   /** Candidate terms for a token at one cost level, capped like Typesense's `max_candidates`. */
@@ -494,6 +550,20 @@ export class SearchExecutor {
     const n = tokens.length;
     const index = this.store.index;
     const state = new MatchState(index.shortIdCapacity(), n, plans.length);
+    const taken = scratch.take('uint8', state.capacity);
+    try {
+      return this.collectHits(variant, state, taken);
+    } finally {
+      for (const shortId of state.touched) taken[shortId] = 0;
+      scratch.give('uint8', taken);
+      state.release();
+    }
+  }
+
+  private collectHits(variant: Variant, state: MatchState, taken: Uint8Array): Hit[] {
+    const { tokens, plans } = variant;
+    const n = tokens.length;
+    const index = this.store.index;
     const typoThreshold = this.params.exhaustive_search === 'true' ? Infinity : toInt(this.params.typo_tokens_threshold, 1, 'typo_tokens_threshold');
     const dropThreshold = toInt(this.params.drop_tokens_threshold, 1, 'drop_tokens_threshold');
     const fullMask = n >= 31 ? -1 : (1 << n) - 1;
@@ -533,7 +603,6 @@ export class SearchExecutor {
       for (let skip = 1; skip < n; skip += 1) accepted.push(fullMask & ~((1 << skip) - 1));
     }
     const hits: Hit[] = [];
-    const taken = new Uint8Array(state.capacity);
     for (const required of accepted) {
       if (required !== fullMask && hits.length >= dropThreshold) break;
       for (const shortId of state.touched) {

@@ -10,6 +10,8 @@ import { isStringType, readPath, type CollectionSchema } from './schema';
 
 export interface RankedHit {
   seq: number;
+  /** The term index's short id, when the hit came through it (not for wildcard hits). */
+  shortId?: number;
   doc: Record<string, unknown>;
   textMatch: number;
 }
@@ -83,21 +85,36 @@ function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => nu
 }
 
 /**
- * `_eval` scores already computed by sequence id, for one expression. Searches
- * that run back to back with no write in between (a multi_search) may share
- * them: every probe of a match sorts by the same boosts.
+ * `_eval` scores already computed, for one expression. Searches that run back
+ * to back with no write in between (a multi_search) may share them: every
+ * probe of a match sorts by the same boosts.
  */
-export type EvalScores = (expression: string) => Map<number, number>;
+export class ScoreMemo {
+  private readonly byShortId: Float64Array;
+  private readonly bySeq = new Map<number, number>();
 
-function remembered(score: (hit: RankedHit) => number, scores: Map<number, number>): (hit: RankedHit) => number {
-  return (hit) => {
-    let value = scores.get(hit.seq);
-    if (value === undefined) {
-      value = score(hit);
-      scores.set(hit.seq, value);
+  /** `capacity`: one more than the largest short id of the collection's term index. */
+  constructor(capacity: number) {
+    this.byShortId = new Float64Array(capacity).fill(Number.NaN);
+  }
+
+  scoreOf(hit: RankedHit, score: (hit: RankedHit) => number): number {
+    const shortId = hit.shortId ?? -1;
+    if (shortId >= 0 && shortId < this.byShortId.length) {
+      let value = this.byShortId[shortId]!;
+      if (Number.isNaN(value)) this.byShortId[shortId] = value = score(hit);
+      return value;
     }
+    let value = this.bySeq.get(hit.seq);
+    if (value === undefined) this.bySeq.set(hit.seq, (value = score(hit)));
     return value;
-  };
+  }
+}
+
+export type EvalScores = (expression: string) => ScoreMemo;
+
+function remembered(score: (hit: RankedHit) => number, scores: ScoreMemo): (hit: RankedHit) => number {
+  return (hit) => scores.scoreOf(hit, score);
 }
 
 export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema, textQuery: boolean, evalScores?: EvalScores): SortKey[] {
