@@ -24,9 +24,9 @@ import { memory, summarise } from './bench-stats';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { checkEligibility, type Eligibility, type UnmetRequirement } from '../server/matching/eligibility';
+import { type Eligibility, type UnmetRequirement } from '../server/matching/eligibility';
 import { QUALIFICATION_TYPES } from '../server/qualifications/qualification-catalogue';
-import { buildMatchPlan, findMatches, type MatchNeed } from '../search/matching';
+import { buildMatchPlan, eligibilityFilter, findMatches, type MatchNeed } from '../search/matching';
 import { parseMatchingDataset, type MatchingDataset } from '../search/matching/matching-dataset';
 import { openMatchingSandbox } from '../search/matching/matching-sandbox';
 import taxonomy from '../seeds/taxonomy.json';
@@ -130,7 +130,7 @@ function need(i: number, organisationCount: number): DatasetNeed {
   };
 }
 
-function syntheticDataset(capabilityCount: number, needCount: number): MatchingDataset {
+export function syntheticDataset(capabilityCount: number, needCount: number): MatchingDataset {
   const organisationCount = Math.ceil(capabilityCount / CAPABILITIES_PER_ORGANISATION);
   const organisations = Array.from({ length: organisationCount }, (_, i) => organisation(i));
   const capabilities = Array.from({ length: capabilityCount }, (_, i) => {
@@ -185,36 +185,33 @@ async function main(): Promise<void> {
      */
     async function fullMatch(subject: MatchNeed): Promise<MatchFigures> {
       const started = performance.now();
-      const checked = new Map<string, Promise<Eligibility>>();
-      // Wall time with at least one re-check in flight (findMatches runs them a batch at a time).
+      const checked = new Map<string, Eligibility>();
       let recheckMs = 0;
-      let inFlight = 0;
-      let since = 0;
-      const check = (capabilityId: string): Promise<Eligibility> => {
-        let found = checked.get(capabilityId);
-        if (!found) {
-          if (inFlight++ === 0) since = performance.now();
-          found = sandbox.recheck(subject, capabilityId).finally(() => {
-            if (--inFlight === 0) recheckMs += performance.now() - since;
-          });
-          checked.set(capabilityId, found);
+      // The store's word on each capability, read once per need in batches (as the app's re-check does).
+      const check = async (capabilityIds: string[]): Promise<Eligibility[]> => {
+        const unknown = [...new Set(capabilityIds.filter((id) => !checked.has(id)))];
+        if (unknown.length) {
+          const since = performance.now();
+          (await sandbox.recheck(subject, unknown)).forEach((verdict, i) => checked.set(unknown[i]!, verdict));
+          recheckMs += performance.now() - since;
         }
-        return found;
+        return capabilityIds.map((id) => checked.get(id)!);
       };
       const outcome = await findMatches(sandbox.client, subject, { asOf: AS_OF, limit: MATCH_LIMIT, nearMissLimit: NEAR_MISS_LIMIT * 2, recheck: check });
+      const verdicts = await check(outcome.matches.map((match) => match.capabilityId));
       const explained: Array<{ id: string; met: boolean[] }> = [];
       let ineligible = 0;
-      for (const match of outcome.matches) {
-        const eligibility = await check(match.capabilityId);
+      outcome.matches.forEach((match, i) => {
+        const eligibility = verdicts[i]!;
         if (!eligibility.eligible) ineligible += 1;
         explained.push({ id: match.capabilityId, met: match.requirements.map(({ requirement }) => !eligibility.unmet.some((unmet) => unmet.kind === requirement.kind && (unmet.kind === 'trl' || (requirement.kind === 'qualification' && unmet.type === requirement.type)))) });
-      }
+      });
+      const misses = await check(outcome.nearMisses.map((miss) => miss.capabilityId));
       const nearMisses: Array<{ id: string; unmet: UnmetRequirement[] }> = [];
-      for (const miss of outcome.nearMisses) {
-        if (nearMisses.length >= NEAR_MISS_LIMIT) break;
-        const eligibility = await check(miss.capabilityId);
-        if (!eligibility.eligible && eligibility.unmet.length) nearMisses.push({ id: miss.capabilityId, unmet: eligibility.unmet });
-      }
+      outcome.nearMisses.forEach((miss, i) => {
+        const eligibility = misses[i]!;
+        if (nearMisses.length < NEAR_MISS_LIMIT && !eligibility.eligible && eligibility.unmet.length) nearMisses.push({ id: miss.capabilityId, unmet: eligibility.unmet });
+      });
       return { ms: performance.now() - started, recheckMs, rechecks: checked.size, matches: explained.length, nearMisses: nearMisses.length, refused: outcome.refused.length, ineligible };
     }
 
@@ -235,14 +232,12 @@ async function main(): Promise<void> {
     for (const subject of needs) {
       full.push(await fullMatch(subject));
       text.push(await baseline(subject));
-      // findMatches sends the open plan's searches once when they equal the eligible plan's (no hard requirements).
+      // findMatches looks for near misses only when the need has hard requirements.
       const [eligible, open] = [true, false].map((eligibleOnly) => buildMatchPlan(subject, { asOf: AS_OF, eligibleOnly }).searches);
-      probes += JSON.stringify(eligible) === JSON.stringify(open) ? open!.length : eligible!.length + open!.length;
+      const hard = eligibilityFilter(subject.requirements, AS_OF);
+      probes += eligible!.length + (hard.satisfiable && hard.filter === undefined ? 0 : open!.length);
       // What the text query alone would show that the need may not be offered (outside the timing).
-      for (const id of await sandbox.textBaseline(subject, MATCH_LIMIT)) {
-        const facts = await sandbox.store.eligibilityFacts(id);
-        if (!facts || !checkEligibility(subject.requirements, facts.qualifications, facts.trl, AS_OF).eligible) ineligibleInText += 1;
-      }
+      for (const verdict of await sandbox.recheck(subject, await sandbox.textBaseline(subject, MATCH_LIMIT))) if (!verdict.eligible) ineligibleInText += 1;
     }
     const fullStats = summarise(full.map((entry) => entry.ms));
     const recheckStats = summarise(full.map((entry) => entry.recheckMs));

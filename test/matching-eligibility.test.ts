@@ -145,10 +145,11 @@ describe('matching eligibility in the index', () => {
       id: 'need', title: '复合材料天线罩', summary: '', description: '舰载天线罩', keywords: [], industries: ['maritime.composite-structures'],
       requirements: needing('secrecy', '3', 7),
     };
-    const recheck = async (id: string) => {
-      const input = facts.get(id)!;
-      return checkEligibility(need.requirements, input.qualifications, input.capability.trl, asOf);
-    };
+    const recheck = async (ids: string[]) =>
+      ids.map((id) => {
+        const input = facts.get(id)!;
+        return checkEligibility(need.requirements, input.qualifications, input.capability.trl, asOf);
+      });
     const outcome = await findMatches(client, need, { asOf, limit: 50, nearMissLimit: 50, recheck });
     assert.deepEqual(outcome.matches.map((match) => match.capabilityId).sort(), ['lapsed-2-valid-3-trl7', 'lapsed-2-valid-3-trl9', 'today-3-trl7', 'today-3-trl9']);
     assert.deepEqual(outcome.refused, []);
@@ -163,7 +164,7 @@ describe('matching eligibility in the index', () => {
 
   it('drops a result the index lets through when the re-check refuses it', async () => {
     const need: MatchNeed = { id: 'need', title: '天线罩', summary: '', description: '', keywords: [], industries: [], requirements: { qualifications: [] } };
-    const outcome = await findMatches(client, need, { asOf, limit: 50, recheck: async (id) => ({ eligible: !id.startsWith('none-'), unmet: [] }) });
+    const outcome = await findMatches(client, need, { asOf, limit: 50, recheck: async (ids) => ids.map((id) => ({ eligible: !id.startsWith('none-'), unmet: [] })) });
     assert.equal(outcome.matches.length, inputs.length - trls.length);
     assert.ok(outcome.matches.every((match) => !match.capabilityId.startsWith('none-')));
     assert.deepEqual(outcome.refused.sort(), trls.map((trl) => `none-trl${trl}`).sort());

@@ -29,13 +29,10 @@ export async function runMatchingEvaluation(datasetPath: string, write: (line: s
     // Scored independently of the matcher, from the dataset as loaded.
     const ineligibility = new Map<string, boolean>();
     const isIneligible = async (need: MatchNeed, ids: string[]): Promise<Set<string>> => {
-      const out = new Set<string>();
-      for (const id of ids) {
-        const key = `${need.id}\u0000${id}`;
-        if (!ineligibility.has(key)) ineligibility.set(key, !(await recheck(need, id)).eligible);
-        if (ineligibility.get(key)) out.add(id);
-      }
-      return out;
+      const key = (id: string): string => `${need.id}\u0000${id}`;
+      const unknown = ids.filter((id) => !ineligibility.has(key(id)));
+      (await recheck(need, unknown)).forEach((verdict, i) => ineligibility.set(key(unknown[i]!), !verdict.eligible));
+      return new Set(ids.filter((id) => ineligibility.get(key(id))));
     };
 
     const perNeed: MatchingEvaluation['perNeed'] = [];
@@ -45,7 +42,7 @@ export async function runMatchingEvaluation(datasetPath: string, write: (line: s
     for (const { id } of dataset.needs) {
       const need = byId.get(id)!;
       const judgments = dataset.judgments[need.id] ?? {};
-      const outcome = await findMatches(client, need, { asOf: dataset.asOf, limit: TOP, recheck: (capabilityId) => recheck(need, capabilityId) });
+      const outcome = await findMatches(client, need, { asOf: dataset.asOf, limit: TOP, recheck: (capabilityIds) => recheck(need, capabilityIds) });
       const ranking = outcome.matches.map((match) => match.capabilityId);
       const bad = await isIneligible(need, ranking);
       const metrics = scoreRanking(ranking, judgments, (capabilityId) => bad.has(capabilityId));

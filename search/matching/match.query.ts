@@ -19,7 +19,7 @@ export interface MatchNeed {
 
 export interface MatchQueryOptions {
   asOf: CalendarDay;
-  /** false: leave hard requirements out, to find near misses. */
+  /** false: leave hard requirements out and search with the need's strongest words only, to find near misses. */
   eligibleOnly: boolean;
   /** How many hits each probe brings back (Typesense allows 250). */
   perProbe?: number;
@@ -57,6 +57,13 @@ export interface MatchPlan {
 /** Typesense's default `limit_multi_searches` is 50; one slot is the industry probe. */
 const MAX_TEXT_PROBES = 48;
 const MAX_TAXONOMY_PROBES = 12;
+/**
+ * A near miss is a strong fit that a requirement keeps out, so the search for
+ * them needs only the need's own title and keywords (its free text when it has
+ * too few of those): a second full plan doubled the cost of a match.
+ */
+const NEAR_MISS_PROBES = 8;
+const NEAR_MISS_MIN_PROBES = 4;
 
 const SOURCE_WEIGHTS: Record<ProbeSource, number> = { title: 2, keyword: 2, text: 1, taxonomy: 0.6, industry: 0 };
 
@@ -179,6 +186,13 @@ export function needProbes(need: ListingText): MatchProbe[] {
   return [...[...own.values()].slice(0, MAX_TEXT_PROBES - taxonomyProbes.length), ...taxonomyProbes];
 }
 
+/** The need's title and keyword probes, topped up with its first free-text ones. */
+function strongestProbes(probes: MatchProbe[]): MatchProbe[] {
+  const strong = probes.filter((probe) => probe.weight >= SOURCE_WEIGHTS.title);
+  const rest = probes.filter((probe) => probe.source === 'text');
+  return [...strong, ...rest.slice(0, Math.max(0, NEAR_MISS_MIN_PROBES - strong.length))].slice(0, NEAR_MISS_PROBES);
+}
+
 /** A probe is one concept: every token of it must be present, spelled as written, in the fields by their weights. */
 export function exactProbe(probe: MatchProbe, fields: readonly string[], weights: readonly number[]) {
   return {
@@ -201,7 +215,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
   const eligibility = options.eligibleOnly ? hard.filter : undefined;
   const industry = industryBoost(need);
   const preferences = preferenceBoost(need);
-  const probes = needProbes(need);
+  const probes = options.eligibleOnly ? needProbes(need) : strongestProbes(needProbes(need));
   const includeFields = resultFields(need.requirements);
   const searches: MatchPlan['searches'] = probes.map((probe) => ({
     collection,

@@ -1,6 +1,6 @@
 import type { Client } from 'typesense';
 import type { CalendarDay, Eligibility } from '../../server/matching/eligibility';
-import { buildMatchPlan, type MatchNeed } from './match.query';
+import { buildMatchPlan, eligibilityFilter, type MatchNeed } from './match.query';
 import { runProbes } from './probe-fusion';
 import { toMatchResults, toNearMisses, type MatchResult, type NearMiss } from './match.response';
 
@@ -10,10 +10,11 @@ export interface MatchOptions {
   limit?: number;
   nearMissLimit?: number;
   /**
-   * Eligibility from the source of truth. Every result is re-checked before it
-   * is returned: the index's filter decides what is searched, not what is shown.
+   * Eligibility from the source of truth, `verdicts[i]` for `capabilityIds[i]`,
+   * read in one go. Every result is re-checked before it is returned: the
+   * index's filter decides what is searched, not what is shown.
    */
-  recheck(capabilityId: string): Promise<Eligibility>;
+  recheck(capabilityIds: string[]): Promise<Eligibility[]>;
 }
 
 export interface MatchOutcome {
@@ -28,12 +29,10 @@ export async function findMatches(client: Client, need: MatchNeed, options: Matc
   const limit = options.limit ?? 20;
   const base = { asOf: options.asOf, ...(options.collection ? { collection: options.collection } : {}) };
   const eligiblePlan = buildMatchPlan(need, { ...base, eligibleOnly: true });
-  const openPlan = buildMatchPlan(need, { ...base, eligibleOnly: false });
-  // Without hard requirements both plans send the same searches: run them once.
-  const samePlans = JSON.stringify(eligiblePlan.searches) === JSON.stringify(openPlan.searches);
-  const [eligibleResponses, openResponses] = samePlans
-    ? await runProbes(client, openPlan.searches).then((responses) => [responses, responses])
-    : await Promise.all([runProbes(client, eligiblePlan.searches), runProbes(client, openPlan.searches)]);
+  // Without hard requirements nothing can be kept out, so there are no near misses to look for.
+  const hard = eligibilityFilter(need.requirements, options.asOf);
+  const openPlan = hard.satisfiable && hard.filter === undefined ? undefined : buildMatchPlan(need, { ...base, eligibleOnly: false });
+  const [eligibleResponses, openResponses] = await Promise.all([runProbes(client, eligiblePlan.searches), openPlan ? runProbes(client, openPlan.searches) : []]);
 
   const candidates = toMatchResults(eligiblePlan, eligibleResponses, Number.MAX_SAFE_INTEGER);
   const matches: MatchResult[] = [];
@@ -42,9 +41,9 @@ export async function findMatches(client: Client, need: MatchNeed, options: Matc
   for (let next = 0; matches.length < limit && next < candidates.length; ) {
     const batch = candidates.slice(next, next + limit - matches.length);
     next += batch.length;
-    const verdicts = await Promise.all(batch.map((candidate) => options.recheck(candidate.capabilityId)));
+    const verdicts = await options.recheck(batch.map((candidate) => candidate.capabilityId));
     batch.forEach((candidate, i) => (verdicts[i]!.eligible ? matches.push(candidate) : refused.push(candidate.capabilityId)));
   }
-  const nearMisses = toNearMisses(openPlan, openResponses, new Set(candidates.map((candidate) => candidate.capabilityId)), options.nearMissLimit);
+  const nearMisses = openPlan ? toNearMisses(openPlan, openResponses, new Set(candidates.map((candidate) => candidate.capabilityId)), options.nearMissLimit) : [];
   return { matches, nearMisses, refused };
 }

@@ -102,7 +102,8 @@ export interface MatchingStore {
   capabilityInputs(): Promise<CapabilityIndexInput[]>;
   needs(): Promise<MatchNeed[]>;
   /** Organisation qualifications and capability TRL as stored, for the eligibility re-check. */
-  eligibilityFacts(capabilityId: string): Promise<{ qualifications: DatasetOrganisation['qualifications']; trl: number | null } | undefined>;
+  /** What eligibility is decided on, for the capabilities found: two queries whatever their number. */
+  eligibilityFacts(capabilityIds: string[]): Promise<Map<string, { qualifications: DatasetOrganisation['qualifications']; trl: number | null }>>;
   close(): Promise<void>;
 }
 
@@ -165,12 +166,19 @@ export async function loadMatchingDataset(uri: string, dataset: MatchingDataset)
         },
       }));
     },
-    async eligibilityFacts(capabilityId) {
-      const capability = await db.collection('capabilities').findOne({ _id: capabilityId as never });
-      if (!capability) return undefined;
-      const organisation = await db.collection('organisations').findOne({ _id: capability.organisation as never });
-      if (!organisation) return undefined;
-      return { qualifications: organisation.qualifications as DatasetOrganisation['qualifications'], trl: (capability.trl as number | null) ?? null };
+    async eligibilityFacts(capabilityIds) {
+      const found = await db.collection('capabilities').find({ _id: { $in: capabilityIds as never[] } }, { projection: { organisation: 1, trl: 1 } }).toArray();
+      const owners = [...new Set(found.map((capability) => capability.organisation as string))];
+      const organisations = new Map<string, DatasetOrganisation['qualifications']>();
+      for (const organisation of await db.collection('organisations').find({ _id: { $in: owners as never[] } }, { projection: { qualifications: 1 } }).toArray()) {
+        organisations.set(String(organisation._id), organisation.qualifications as DatasetOrganisation['qualifications']);
+      }
+      const facts = new Map<string, { qualifications: DatasetOrganisation['qualifications']; trl: number | null }>();
+      for (const capability of found) {
+        const qualifications = organisations.get(capability.organisation as string);
+        if (qualifications) facts.set(String(capability._id), { qualifications, trl: (capability.trl as number | null) ?? null });
+      }
+      return facts;
     },
     close: () => client.close(),
   };

@@ -24,8 +24,8 @@ const IMPORT_BATCH = 1000;
 export interface MatchingSandbox {
   client: Client;
   store: MatchingStore;
-  /** Eligibility of a capability for a need, read from the store (as the app's re-check reads MongoDB). */
-  recheck(need: MatchNeed, capabilityId: string): Promise<Eligibility>;
+  /** Eligibility of capabilities for a need, read from the store in one go (as the app's re-check reads MongoDB). */
+  recheck(need: MatchNeed, capabilityIds: string[]): Promise<Eligibility[]>;
   /**
    * One Typesense query of the need's title and description over the listing's
    * own words, as a search box would send it: no taxonomy, no eligibility
@@ -73,10 +73,12 @@ export async function openMatchingSandbox(dataset: MatchingDataset): Promise<Mat
     return {
       client,
       store,
-      async recheck(need, capabilityId) {
-        const found = await facts.eligibilityFacts(capabilityId);
-        if (!found) return { eligible: false, unmet: [] };
-        return checkEligibility(need.requirements, found.qualifications, found.trl, dataset.asOf);
+      async recheck(need, capabilityIds) {
+        const found = await facts.eligibilityFacts(capabilityIds);
+        return capabilityIds.map((id) => {
+          const one = found.get(id);
+          return one ? checkEligibility(need.requirements, one.qualifications, one.trl, dataset.asOf) : { eligible: false, unmet: [] };
+        });
       },
       async textBaseline(need, top, filterBy) {
         // Tokens are dropped until the page is full, otherwise Typesense stops at the few documents that match the longest run of words.

@@ -172,23 +172,32 @@ export function createMatchingService(deps: MatchingServiceDeps) {
   function eligibilityChecker(requirements: NeedRequirements, asOf: string) {
     const capabilityCache = new Map<string, Capability | null>();
     const organisationCache = new Map<string, { organisation: Organisation; held: HeldQualification[] } | null>();
-    async function organisationOf(id: string) {
-      if (!organisationCache.has(id)) {
-        const found = await organisations.findMany([id]);
-        const organisation = found.get(id);
-        const held = organisation ? ((await qualifications.forOrganisations([id])).get(id) ?? []) : [];
-        organisationCache.set(id, organisation && organisation.status === 'verified' ? { organisation, held } : null);
+    /** Reads what is not known yet of these capabilities and their organisations: three queries however many there are. */
+    async function load(capabilityIds: string[]): Promise<void> {
+      const unknown = [...new Set(capabilityIds.filter((id) => !capabilityCache.has(id)))];
+      if (unknown.length) {
+        const found = await capabilities.publishedMany(unknown);
+        for (const id of unknown) capabilityCache.set(id, found.get(id) ?? null);
       }
-      return organisationCache.get(id)!;
+      const owners = [...new Set(capabilityIds.map((id) => capabilityCache.get(id)?.organisationId).filter((id): id is string => id !== undefined && !organisationCache.has(id)))];
+      if (owners.length) {
+        const [found, held] = await Promise.all([organisations.findMany(owners), qualifications.forOrganisations(owners)]);
+        for (const id of owners) {
+          const organisation = found.get(id);
+          organisationCache.set(id, organisation && organisation.status === 'verified' ? { organisation, held: held.get(id) ?? [] } : null);
+        }
+      }
     }
-    async function check(capabilityId: string): Promise<{ eligibility: Eligibility; capability: Capability | null; organisation: Organisation | null }> {
-      if (!capabilityCache.has(capabilityId)) capabilityCache.set(capabilityId, (await capabilities.publishedMany([capabilityId])).get(capabilityId) ?? null);
-      const capability = capabilityCache.get(capabilityId)!;
-      const owner = capability ? await organisationOf(capability.organisationId) : null;
-      if (!capability || !owner) return { eligibility: { eligible: false, unmet: [] }, capability, organisation: owner?.organisation ?? null };
-      return { eligibility: checkEligibility(requirements, owner.held, capability.trl, asOf), capability, organisation: owner.organisation };
+    async function checkMany(capabilityIds: string[]): Promise<Array<{ eligibility: Eligibility; capability: Capability | null; organisation: Organisation | null }>> {
+      await load(capabilityIds);
+      return capabilityIds.map((capabilityId) => {
+        const capability = capabilityCache.get(capabilityId)!;
+        const owner = capability ? organisationCache.get(capability.organisationId)! : null;
+        if (!capability || !owner) return { eligibility: { eligible: false, unmet: [] }, capability, organisation: null };
+        return { eligibility: checkEligibility(requirements, owner.held, capability.trl, asOf), capability, organisation: owner.organisation };
+      });
     }
-    return check;
+    return checkMany;
   }
 
   async function threadsOf(filter: Record<string, unknown>): Promise<Map<string, ThreadRef>> {
@@ -266,7 +275,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       minTrl: need.requirements.minTrl,
       preferredRegions: provinceNames(need.requirements.preferredRegions),
     };
-    const check = eligibilityChecker(requirements, asOf);
+    const checkMany = eligibilityChecker(requirements, asOf);
     const subject = { id: need.id, title: need.title, summary: need.summary, description: need.description, keywords: [], industries: need.industries, requirements };
     let outcome;
     try {
@@ -274,7 +283,7 @@ export function createMatchingService(deps: MatchingServiceDeps) {
         asOf,
         limit: MATCH_LIMIT,
         nearMissLimit: NEAR_MISS_LIMIT * 2,
-        recheck: async (capabilityId) => (await check(capabilityId)).eligibility,
+        recheck: async (capabilityIds) => (await checkMany(capabilityIds)).map((checked) => checked.eligibility),
       });
     } catch (error) {
       if (isSearchUnavailable(error)) return { available: false, matches: [], nearMisses: [], asOf };
@@ -282,8 +291,9 @@ export function createMatchingService(deps: MatchingServiceDeps) {
     }
     const existing = await threadsOf({ needId: need.id });
     const matches: CapabilityMatch[] = [];
-    for (const result of outcome.matches) {
-      const { capability, organisation, eligibility } = await check(result.capabilityId);
+    const checked = await checkMany(outcome.matches.map((result) => result.capabilityId));
+    for (const [i, result] of outcome.matches.entries()) {
+      const { capability, organisation, eligibility } = checked[i]!;
       if (!capability || !organisation || !eligibility.eligible) continue;
       matches.push({
         capability,
@@ -294,9 +304,10 @@ export function createMatchingService(deps: MatchingServiceDeps) {
       });
     }
     const nearMisses: CapabilityNearMiss[] = [];
-    for (const result of outcome.nearMisses) {
+    const missed = await checkMany(outcome.nearMisses.map((result) => result.capabilityId));
+    for (const [i, result] of outcome.nearMisses.entries()) {
       if (nearMisses.length >= NEAR_MISS_LIMIT) break;
-      const { capability, organisation, eligibility } = await check(result.capabilityId);
+      const { capability, organisation, eligibility } = missed[i]!;
       if (!capability || !organisation || eligibility.eligible || eligibility.unmet.length === 0) continue;
       nearMisses.push({ capability, organisation, result, unmet: eligibility.unmet });
     }
