@@ -393,6 +393,9 @@ describe('embedded Typesense engine (official client)', () => {
       assert.equal(result.request_params.q, 'hydraulic');
       assert.equal(result.request_params.collection_name, 'products');
       assert.equal(result.search_cutoff, false);
+      const objectOnly = await client.collections('products').documents().search({ q: 'hydraulic', query_by: 'description,tags', enable_highlight_v1: false });
+      assert.equal(objectOnly.hits![0]!.highlights, undefined);
+      assert.deepEqual(((objectOnly.hits![0]!.highlight as Record<string, unknown>).description as { matched_tokens: string[] }).matched_tokens, ['hydraulic']);
     });
 
     it('highlights words of a Chinese field whatever their case, width or accents, across repeated searches', async () => {

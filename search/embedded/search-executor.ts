@@ -407,6 +407,8 @@ export class SearchExecutor {
     const highlighters = this.highlighters(plans, matchers, startTag, endTag);
     const include = listParam(params.include_fields);
     const exclude = listParam(params.exclude_fields);
+    // Typesense's switch for the older `highlights` array; the `highlight` object is always sent.
+    const highlightV1 = params.enable_highlight_v1 !== 'false';
 
     const response: Json = {
       facet_counts: facetCounts,
@@ -416,7 +418,7 @@ export class SearchExecutor {
         return {
           document: projectDocument(hit.doc, include, exclude),
           highlight,
-          highlights,
+          ...(highlightV1 ? { highlights } : {}),
           text_match: hit.textMatch,
           text_match_info: textMatchInfo(hit),
         };
