@@ -204,12 +204,13 @@ export function exactProbe(probe: MatchProbe, fields: readonly string[], weights
     drop_tokens_threshold: 0,
     typo_tokens_threshold: 0,
     highlight_fields: fields.join(','),
+    enable_highlight_v1: false,
   };
 }
 
 export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): MatchPlan {
   const collection = options.collection ?? capabilityCollection.name;
-  const perPage = options.perProbe ?? 100;
+  const perPage = options.perProbe ?? 50;
   const hard = eligibilityFilter(need.requirements, options.asOf);
   if (options.eligibleOnly && !hard.satisfiable) return { need, asOf: options.asOf, probes: [], searches: [] };
   const eligibility = options.eligibleOnly ? hard.filter : undefined;

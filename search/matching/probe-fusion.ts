@@ -16,10 +16,22 @@ function inverseFrequency(found: number, outOf: number): number {
   return Math.log(1 + (outOf - found + 0.5) / (found + 0.5));
 }
 
-function fieldFactor(hit: SearchResponseHit<object>, factors: Record<string, number>): number {
-  let best = 0;
-  for (const highlight of hit.highlights ?? []) best = Math.max(best, factors[String(highlight.field)] ?? 0);
-  return best;
+interface HighlightEntry {
+  matched_tokens?: unknown[];
+}
+
+/**
+ * The words Typesense marked in each field of a hit, from the `highlight`
+ * object (probes ask for it alone, without the older `highlights` array that
+ * repeats it): a string field has one entry, an array field one per element.
+ */
+function highlightedFields(hit: SearchResponseHit<object>): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  for (const [field, value] of Object.entries((hit.highlight ?? {}) as Record<string, HighlightEntry | HighlightEntry[]>)) {
+    const tokens = (Array.isArray(value) ? value : [value]).flatMap((entry) => entry?.matched_tokens ?? []).flat();
+    if (tokens.length) fields.set(field, tokens.map((token) => String(token).toLowerCase()));
+  }
+  return fields;
 }
 
 /**
@@ -39,10 +51,12 @@ export function fuseProbes<D extends { id: string }>(probes: MatchProbe[], respo
         candidates.set(hit.document.id, candidate);
       }
       if (probe.source === 'industry') continue;
-      candidate.text += probe.weight * idf * fieldFactor(hit as SearchResponseHit<object>, fieldFactors);
-      // Typesense's highlights confirm where the probe's words were found.
-      const highlighted = new Set((hit.highlights ?? []).flatMap((highlight) => (highlight.matched_tokens ?? []).flat()).map((token) => String(token).toLowerCase()));
-      if (probe.label && probe.tokens.some((token) => highlighted.has(token))) candidate.terms.add(probe.label);
+      // Typesense's highlights confirm where the probe's words were found; the best field decides how much the find counts.
+      const fields = highlightedFields(hit as SearchResponseHit<object>);
+      let factor = 0;
+      for (const field of fields.keys()) factor = Math.max(factor, fieldFactors[field] ?? 0);
+      candidate.text += probe.weight * idf * factor;
+      if (probe.label && probe.tokens.some((token) => [...fields.values()].some((tokens) => tokens.includes(token)))) candidate.terms.add(probe.label);
     }
   });
   return candidates;
