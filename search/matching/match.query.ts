@@ -67,8 +67,14 @@ const NEAR_MISS_MIN_PROBES = 4;
 
 const SOURCE_WEIGHTS: Record<ProbeSource, number> = { title: 2, keyword: 2, text: 1, taxonomy: 0.6, industry: 0 };
 
-const TEXT_FIELDS = ['title', 'keywords', 'summary', 'description', 'industry_terms'] as const;
-const TEXT_FIELD_WEIGHTS = [15, 12, 9, 6, 3];
+/**
+ * The listing's own words. Its `industry_terms` (the taxonomy words of the
+ * leaves it is filed under) are left out: the industry boost already counts
+ * a shared leaf, and searching them made every taxonomy probe reach every
+ * listing of the need's leaves, the largest share of a match's cost.
+ */
+const TEXT_FIELDS = ['title', 'keywords', 'summary', 'description'] as const;
+const TEXT_FIELD_WEIGHTS = [15, 12, 9, 6];
 /**
  * What ranking and explanations read of a hit (match.response.ts): industries,
  * preferences, TRL and the validity of each required qualification; the

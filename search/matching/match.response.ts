@@ -28,7 +28,7 @@ export interface NearMiss extends MatchResult {
 }
 
 /** How much a probe word counts by the best field it was found in. */
-const FIELD_FACTORS: Record<string, number> = { title: 1, keywords: 0.9, summary: 0.75, description: 0.55, industry_terms: 0.4 };
+const FIELD_FACTORS: Record<string, number> = { title: 1, keywords: 0.9, summary: 0.75, description: 0.55 };
 
 /** Text relevance leads; a shared industry is worth a good part of a perfect text match; preferences only order near-equals. */
 const PART_WEIGHTS = { text: 1, industry: 0.6, preferences: 0.05 };
