@@ -232,15 +232,16 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
     include_fields: includeFields,
     per_page: perPage,
   }));
-  const { domains } = needIndustries(need);
-  if (domains.length) {
+  // Listings filed in the need's own leaves come in even when their words differ; those of related leaves need a word in common.
+  const { leaves } = needIndustries(need);
+  if (leaves.length) {
     probes.push({ source: 'industry', tokens: [], weight: 0, label: '' });
-    const inIndustry = `domains:${list(domains)}`;
+    const inIndustry = `industries:${list(leaves)}`;
     searches.push({
       collection,
       q: '*',
       filter_by: eligibility ? `${inIndustry} && ${eligibility}` : inIndustry,
-      sort_by: [industry, preferences, 'published_at:desc'].filter(Boolean).join(','),
+      sort_by: [preferences, 'published_at:desc'].join(','),
       include_fields: includeFields,
       per_page: perPage,
     });
