@@ -158,6 +158,31 @@ describe('embedded Typesense filter_by through the official client', function ()
     });
   }
 
+  it('keeps exact-match filters of wildcard searches right through updates, deletes and schema changes', async () => {
+    const name = 'parts_changing';
+    await client.collections().create({ ...SCHEMA, name });
+    const documents = client.collections(name).documents();
+    await documents.import(DOCS.slice(0, 6), { action: 'create' });
+    const ids = async (filter: string): Promise<string[]> => {
+      const res = await documents.search({ q: '*', filter_by: filter, per_page: 50 });
+      assert.equal(res.found, res.hits!.length);
+      return res.hits!.map((hit) => String((hit.document as { id: string }).id)).sort();
+    };
+    assert.deepEqual(await ids('brand:=Acme && active:true'), ['p01', 'p02']);
+    await client.collections(name).documents('p02').update({ brand: 'Zeta', active: false });
+    await documents.upsert({ ...DOCS[6]!, id: 'p07', brand: 'ACME', tags: ['seal', 'Fastener'] });
+    await client.collections(name).documents('p01').delete();
+    assert.deepEqual(await ids('brand:=Acme'), ['p07']);
+    assert.deepEqual(await ids('brand:=[Zeta, Acme]'), ['p02', 'p03', 'p07']);
+    assert.deepEqual(await ids('tags:=fastener && active:false'), ['p02', 'p07']);
+    assert.deepEqual(await ids('active:false'), ['p02', 'p03', 'p07']);
+    assert.deepEqual(await ids('id:[p02, p07, missing] && brand:=zeta'), ['p02']);
+    await client.collections(name).update({ fields: [{ name: 'brand', drop: true }] });
+    await client.collections(name).update({ fields: [{ name: 'brand', type: 'string', facet: true, optional: true }] });
+    assert.deepEqual(await ids('brand:=Acme'), ['p07']);
+    await client.collections(name).delete();
+  });
+
   for (const [filter, status, message] of ERRORS) {
     it(`rejects filter_by ${JSON.stringify(filter)} with ${status}`, async () => {
       await assert.rejects(

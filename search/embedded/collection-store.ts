@@ -5,6 +5,7 @@
  */
 import { ApiError, badRequest, conflict, notFound } from './api-error';
 import { Slicer } from './event-loop-slicer';
+import { tokenizeText, type ExactConstraint } from './filter/index';
 import { CollectionSchema, readPath, type DirtyValues, type FieldDefinition } from './schema';
 import { TermIndex, type IndexedEntry } from './term-index';
 
@@ -24,6 +25,13 @@ export class CollectionStore {
   private changedDuringRebuild: Set<number> | undefined;
   private rebuildRequested = false;
   private rebuilding: Promise<void> | undefined;
+  /**
+   * Sequence numbers by the exact-match key of a string or bool field's values
+   * (each element of an array), built the first time a filtered wildcard search
+   * needs the field and kept up to date by writes. Without it such a search ran
+   * its filter on every document of the collection.
+   */
+  private readonly valueIndexes = new Map<string, Map<string, Set<number>>>();
 
   constructor(schema: CollectionSchema) {
     this.schema = schema;
@@ -67,6 +75,8 @@ export class CollectionStore {
    * and searches use the current index until the new one takes over.
    */
   reindex(): void {
+    // A field dropped and added again may tokenise its values differently.
+    this.valueIndexes.clear();
     this.rebuildRequested = true;
     this.rebuilding ??= this.rebuildUntilCurrent().finally(() => {
       this.rebuilding = undefined;
@@ -110,6 +120,58 @@ export class CollectionStore {
     }
     this.index = index;
     this.indexedFields = fields;
+  }
+
+  /**
+   * The documents a filter can match, narrowed by its exact-match constraints
+   * (`exactMatchConstraints`) on string, bool and id fields: the smallest set
+   * one of them allows. Every candidate must still pass the compiled filter.
+   * Undefined when no constraint can be looked up: then every document is.
+   */
+  filterCandidates(constraints: ExactConstraint[]): IndexedEntry[] | undefined {
+    let best: number[] | undefined;
+    for (const constraint of constraints) {
+      const seqs = this.seqsAllowedBy(constraint);
+      if (seqs && (!best || seqs.length < best.length)) best = seqs;
+    }
+    return best?.map((seq) => this.entries.get(seq)!);
+  }
+
+  private seqsAllowedBy(constraint: ExactConstraint): number[] | undefined {
+    if (constraint.kind === 'id') {
+      return [...new Set(constraint.values.map((id) => this.seqById.get(String(id))).filter((seq): seq is number => seq !== undefined))];
+    }
+    if (constraint.kind !== 'string' && constraint.kind !== 'bool') return undefined;
+    const index = this.valueIndex(constraint.field);
+    if (!index) return undefined;
+    const seqs = new Set<number>();
+    for (const value of constraint.values) for (const seq of index.get(String(value)) ?? []) seqs.add(seq);
+    return [...seqs];
+  }
+
+  private valueIndex(field: string): Map<string, Set<number>> | undefined {
+    let index = this.valueIndexes.get(field);
+    if (index) return index;
+    const key = valueKeyOf(this.schema, field);
+    if (!key) return undefined;
+    index = new Map();
+    this.valueIndexes.set(field, index);
+    for (const entry of this.entries.values()) addValues(index, field, key, entry);
+    return index;
+  }
+
+  private indexValues(entry: IndexedEntry): void {
+    for (const [field, index] of this.valueIndexes) addValues(index, field, valueKeyOf(this.schema, field), entry);
+  }
+
+  private unindexValues(entry: IndexedEntry): void {
+    for (const [field, index] of this.valueIndexes) {
+      for (const key of valueKeys(field, valueKeyOf(this.schema, field), entry)) {
+        const seqs = index.get(key);
+        seqs?.delete(entry.seq);
+        if (seqs?.size === 0) index.delete(key);
+      }
+    }
   }
 
   getDocument(id: string): Json {
@@ -158,8 +220,12 @@ export class CollectionStore {
     const seq = existingSeq ?? this.nextSeq++;
     const previous = this.entries.get(seq);
     const entry: IndexedEntry = { seq, doc: stored };
-    if (previous) this.index.remove(previous);
+    if (previous) {
+      this.index.remove(previous);
+      this.unindexValues(previous);
+    }
     this.entries.set(seq, entry);
+    this.indexValues(entry);
     this.seqById.set(id, seq);
     this.index.add(entry);
     this.changedDuringRebuild?.add(seq);
@@ -187,11 +253,46 @@ export class CollectionStore {
     if (seq === undefined) throw notFound(`Could not find a document with id: ${id}`);
     const entry = this.entries.get(seq)!;
     this.index.remove(entry);
+    this.unindexValues(entry);
     this.entries.delete(seq);
     this.seqById.delete(id);
     this.changedDuringRebuild?.add(seq);
     return entry.doc;
   }
+}
+
+type ValueKey = (value: unknown) => string | undefined;
+
+/** The keys of a document's value of `field` (one per array element). */
+function valueKeys(field: string, key: ValueKey | undefined, entry: IndexedEntry): string[] {
+  if (!key) return [];
+  const value = entry.doc[field];
+  const keys: string[] = [];
+  for (const element of Array.isArray(value) ? value : [value]) {
+    const found = key(element);
+    if (found !== undefined) keys.push(found);
+  }
+  return keys;
+}
+
+function addValues(index: Map<string, Set<number>>, field: string, key: ValueKey | undefined, entry: IndexedEntry): void {
+  for (const found of valueKeys(field, key, entry)) {
+    let seqs = index.get(found);
+    if (!seqs) index.set(found, (seqs = new Set()));
+    seqs.add(entry.seq);
+  }
+}
+
+/** The key a `:=` / `[...]` clause on the field compares values by, or undefined when values of its type are not indexed. */
+function valueKeyOf(schema: CollectionSchema, field: string): ValueKey | undefined {
+  const info = field.includes('.') ? undefined : schema.field(field);
+  if (!info) return undefined;
+  if (info.type === 'string' || info.type === 'string[]') {
+    const tokenize = info.tokenize ?? tokenizeText;
+    return (value) => (typeof value === 'string' ? tokenize(value).join(' ') : undefined);
+  }
+  if (info.type === 'bool' || info.type === 'bool[]') return (value) => (typeof value === 'boolean' ? String(value) : undefined);
+  return undefined;
 }
 
 function mergeUpdate(existing: Json, patch: Json): Json {

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiError, badRequest } from './api-error';
 import type { CollectionStore } from './collection-store';
 import { countFacets, parseFacetRequest } from './facet-counter';
-import { compileFilter, FilterError, parseFilterBy, type FilterPredicate } from './filter/index';
+import { compileFilter, exactMatchConstraints, FilterError, parseFilterBy, type ExactConstraint, type FilterPredicate } from './filter/index';
 import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
 import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
@@ -299,6 +299,8 @@ function parseQuery(q: string): { text: string; excluded: string[] } {
 /** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */
 interface FilterMemo {
   predicate: FilterPredicate;
+  /** What a matching document must hold, for narrowing a wildcard search by the store's value indexes. */
+  constraints: ExactConstraint[];
   outcomes: Uint8Array | undefined;
 }
 
@@ -328,7 +330,10 @@ export class SearchBatch {
     let byText = this.filters.get(store);
     if (!byText) this.filters.set(store, (byText = new Map()));
     let memo = byText.get(filterBy);
-    if (!memo) byText.set(filterBy, (memo = { predicate: compileFilter(parseFilterBy(filterBy, store.schema)), outcomes: undefined }));
+    if (!memo) {
+      const node = parseFilterBy(filterBy, store.schema);
+      byText.set(filterBy, (memo = { predicate: compileFilter(node), constraints: exactMatchConstraints(node), outcomes: undefined }));
+    }
     return memo;
   }
 }
@@ -388,7 +393,8 @@ export class SearchExecutor {
     let matchers = new Map<string, Map<string, TermMatch>>();
     if (wildcard) {
       hits = [];
-      for (const entry of this.store.entries.values()) {
+      const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;
+      for (const entry of candidates ?? this.store.entries.values()) {
         if (!this.filter || this.filter(entry.doc)) hits.push({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
       }
     } else {
