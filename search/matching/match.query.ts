@@ -134,8 +134,8 @@ export function needIndustries(need: Pick<MatchNeed, 'industries'>): { leaves: s
 export function industryBoost(need: Pick<MatchNeed, 'industries'>): string | undefined {
   const { leaves, domains } = needIndustries(need);
   const branches: string[] = [];
-  if (leaves.length) branches.push(`(industries:${list(leaves)}):3`);
-  if (domains.length) branches.push(`(domains:${list(domains)}):1`);
+  if (leaves.length) branches.push(`(industries:=${list(leaves)}):3`);
+  if (domains.length) branches.push(`(domains:=${list(domains)}):1`);
   return branches.length ? `_eval([${branches.join(',')}]):desc` : undefined;
 }
 
@@ -153,8 +153,8 @@ function preferenceBoost(need: MatchNeed): string {
   const regions = preferredProvinces(need);
   const branches: string[] = [];
   if (regions.length) {
-    branches.push(`(province:${list(regions)} && organisation_verified:true):4`);
-    branches.push(`(province:${list(regions)}):3`);
+    branches.push(`(province:=${list(regions)} && organisation_verified:true):4`);
+    branches.push(`(province:=${list(regions)}):3`);
   }
   // Organisations that answer their invitations first among the rest; one never invited has no `responsiveness`.
   branches.push(`(organisation_verified:true && responsiveness:>=${RESPONSIVE}):2`);
@@ -236,7 +236,7 @@ export function buildMatchPlan(need: MatchNeed, options: MatchQueryOptions): Mat
   const { leaves } = needIndustries(need);
   if (leaves.length) {
     probes.push({ source: 'industry', tokens: [], weight: 0, label: '' });
-    const inIndustry = `industries:${list(leaves)}`;
+    const inIndustry = `industries:=${list(leaves)}`;
     searches.push({
       collection,
       q: '*',

@@ -61,7 +61,7 @@ export function buildNeedMatchPlan(capability: MatchCapability, viewer: NeedSear
     searches.push({
       collection,
       q: '*',
-      filter_by: `domains:${list(domains)} && ${filterBy}`,
+      filter_by: `domains:=${list(domains)} && ${filterBy}`,
       sort_by: [industry, 'deadline:asc'].filter(Boolean).join(','),
       exclude_fields: 'summary,description,industry_terms',
       per_page: perPage,
