@@ -31,7 +31,7 @@ export class CollectionStore {
    * needs the field and kept up to date by writes. Without it such a search ran
    * its filter on every document of the collection.
    */
-  private readonly valueIndexes = new Map<string, Map<string, Set<number>>>();
+  private readonly valueIndexes = new Map<string, { key: ValueKey; seqs: Map<string, Set<number>> }>();
 
   constructor(schema: CollectionSchema) {
     this.schema = schema;
@@ -144,32 +144,32 @@ export class CollectionStore {
     if (constraint.kind !== 'string' && constraint.kind !== 'bool') return undefined;
     const index = this.valueIndex(constraint.field);
     if (!index) return undefined;
-    const seqs = new Set<number>();
-    for (const value of constraint.values) for (const seq of index.get(String(value)) ?? []) seqs.add(seq);
-    return [...seqs];
+    const allowed = new Set<number>();
+    for (const value of constraint.values) for (const seq of index.seqs.get(String(value)) ?? []) allowed.add(seq);
+    return [...allowed];
   }
 
-  private valueIndex(field: string): Map<string, Set<number>> | undefined {
+  private valueIndex(field: string): { key: ValueKey; seqs: Map<string, Set<number>> } | undefined {
     let index = this.valueIndexes.get(field);
     if (index) return index;
     const key = valueKeyOf(this.schema, field);
     if (!key) return undefined;
-    index = new Map();
+    index = { key, seqs: new Map() };
     this.valueIndexes.set(field, index);
-    for (const entry of this.entries.values()) addValues(index, field, key, entry);
+    for (const entry of this.entries.values()) addValues(index.seqs, field, key, entry);
     return index;
   }
 
   private indexValues(entry: IndexedEntry): void {
-    for (const [field, index] of this.valueIndexes) addValues(index, field, valueKeyOf(this.schema, field), entry);
+    for (const [field, index] of this.valueIndexes) addValues(index.seqs, field, index.key, entry);
   }
 
   private unindexValues(entry: IndexedEntry): void {
     for (const [field, index] of this.valueIndexes) {
-      for (const key of valueKeys(field, valueKeyOf(this.schema, field), entry)) {
-        const seqs = index.get(key);
+      for (const key of valueKeys(field, index.key, entry)) {
+        const seqs = index.seqs.get(key);
         seqs?.delete(entry.seq);
-        if (seqs?.size === 0) index.delete(key);
+        if (seqs?.size === 0) index.seqs.delete(key);
       }
     }
   }
@@ -264,8 +264,7 @@ export class CollectionStore {
 type ValueKey = (value: unknown) => string | undefined;
 
 /** The keys of a document's value of `field` (one per array element). */
-function valueKeys(field: string, key: ValueKey | undefined, entry: IndexedEntry): string[] {
-  if (!key) return [];
+function valueKeys(field: string, key: ValueKey, entry: IndexedEntry): string[] {
   const value = entry.doc[field];
   const keys: string[] = [];
   for (const element of Array.isArray(value) ? value : [value]) {
@@ -275,7 +274,7 @@ function valueKeys(field: string, key: ValueKey | undefined, entry: IndexedEntry
   return keys;
 }
 
-function addValues(index: Map<string, Set<number>>, field: string, key: ValueKey | undefined, entry: IndexedEntry): void {
+function addValues(index: Map<string, Set<number>>, field: string, key: ValueKey, entry: IndexedEntry): void {
   for (const found of valueKeys(field, key, entry)) {
     let seqs = index.get(found);
     if (!seqs) index.set(found, (seqs = new Set()));
