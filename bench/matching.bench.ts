@@ -11,7 +11,7 @@
  * - 200 synthetic needs of 1–3 taxonomy leaves, some with qualification
  *   requirements and a minimum TRL;
  * - per need: `findMatches` with the eligibility re-check read from the store
- *   (two point queries per candidate, cached per need as the app does) and
+ *   (two queries per batch of candidates, cached per need as the app does) and
  *   the explanations the need's match page shows (requirements met, the unmet
  *   requirements of near misses), then the text-only baseline: the need's
  *   title and description as one Typesense query, no taxonomy, no eligibility.
@@ -156,6 +156,7 @@ interface MatchFigures {
   ms: number;
   recheckMs: number;
   rechecks: number;
+  recheckBatches: number;
   matches: number;
   nearMisses: number;
   refused: number;
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
     console.log(
       `loaded ${dataset.organisations.length} organisations and ${capabilityCount} capabilities into the store in ${(sandbox.timings.storeMs / 1000).toFixed(1)} s, indexed in ${(sandbox.timings.indexMs / 1000).toFixed(1)} s`,
     );
-    console.log('eligibility re-check: organisations (qualifications embedded) and capabilities (TRL) read from the built-in store through the mongodb driver, two point reads per capability');
+    console.log('eligibility re-check: organisations (qualifications embedded) and capabilities (TRL) read from the built-in store through the mongodb driver, two queries (capabilities, then their organisations) per batch of capabilities');
     const needs = await sandbox.store.needs();
 
     /**
@@ -187,11 +188,13 @@ async function main(): Promise<void> {
       const started = performance.now();
       const checked = new Map<string, Eligibility>();
       let recheckMs = 0;
+      let recheckBatches = 0;
       // The store's word on each capability, read once per need in batches (as the app's re-check does).
       const check = async (capabilityIds: string[]): Promise<Eligibility[]> => {
         const unknown = [...new Set(capabilityIds.filter((id) => !checked.has(id)))];
         if (unknown.length) {
           const since = performance.now();
+          recheckBatches += 1;
           (await sandbox.recheck(subject, unknown)).forEach((verdict, i) => checked.set(unknown[i]!, verdict));
           recheckMs += performance.now() - since;
         }
@@ -212,7 +215,7 @@ async function main(): Promise<void> {
         const eligibility = misses[i]!;
         if (nearMisses.length < NEAR_MISS_LIMIT && !eligibility.eligible && eligibility.unmet.length) nearMisses.push({ id: miss.capabilityId, unmet: eligibility.unmet });
       });
-      return { ms: performance.now() - started, recheckMs, rechecks: checked.size, matches: explained.length, nearMisses: nearMisses.length, refused: outcome.refused.length, ineligible };
+      return { ms: performance.now() - started, recheckMs, rechecks: checked.size, recheckBatches, matches: explained.length, nearMisses: nearMisses.length, refused: outcome.refused.length, ineligible };
     }
 
     const baseline = async (subject: MatchNeed): Promise<number> => {
@@ -268,7 +271,7 @@ async function main(): Promise<void> {
       { measure: 'latency p99', 'full match': ms(fullStats.p99), 'text baseline': ms(textStats.p99), target: '', verdict: '' },
       { measure: 'ratio full / baseline (p50 / p95)', 'full match': `${(fullStats.p50 / textStats.p50).toFixed(1)}× / ${(fullStats.p95 / textStats.p95).toFixed(1)}×`, 'text baseline': '1×', target: '', verdict: '' },
       { measure: 're-check (store reads) within a full match, p50 / p95', 'full match': `${ms(recheckStats.p50)} / ${ms(recheckStats.p95)}`, 'text baseline': '—', target: '', verdict: '' },
-      { measure: 'store reads per need (mean, 2 per capability)', 'full match': mean((entry) => entry.rechecks * 2), 'text baseline': '—', target: '', verdict: '' },
+      { measure: 'capabilities re-checked / store queries per need (mean)', 'full match': `${mean((entry) => entry.rechecks)} / ${mean((entry) => entry.recheckBatches * 2)}`, 'text baseline': '—', target: '', verdict: '' },
       { measure: 'matches / near misses per need (mean)', 'full match': `${mean((entry) => entry.matches)} / ${mean((entry) => entry.nearMisses)}`, 'text baseline': '', target: '', verdict: '' },
       { measure: 'ineligible in the top 20 (all needs)', 'full match': String(full.reduce((sum, entry) => sum + entry.ineligible, 0)), 'text baseline': String(ineligibleInText), target: '', verdict: '' },
       { measure: 'refused by the re-check (index drift)', 'full match': String(full.reduce((sum, entry) => sum + entry.refused, 0)), 'text baseline': '—', target: '', verdict: '' },
