@@ -31,7 +31,9 @@ export async function findMatches(client: Client, need: MatchNeed, options: Matc
   const eligiblePlan = buildMatchPlan(need, { ...base, eligibleOnly: true });
   // Without hard requirements nothing can be kept out, so there are no near misses to look for.
   const hard = eligibilityFilter(need.requirements, options.asOf);
-  const openPlan = hard.satisfiable && hard.filter === undefined ? undefined : buildMatchPlan(need, { ...base, eligibleOnly: false });
+  // A page shows a few near misses: their probes need fewer hits than the matches' do.
+  const nearMissHits = Math.max(20, 2 * (options.nearMissLimit ?? 5));
+  const openPlan = hard.satisfiable && hard.filter === undefined ? undefined : buildMatchPlan(need, { ...base, eligibleOnly: false, perProbe: nearMissHits });
   const [eligibleResponses, openResponses] = await Promise.all([runProbes(client, eligiblePlan.searches), openPlan ? runProbes(client, openPlan.searches) : []]);
 
   const candidates = toMatchResults(eligiblePlan, eligibleResponses, Number.MAX_SAFE_INTEGER);
