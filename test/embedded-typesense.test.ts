@@ -261,6 +261,39 @@ describe('embedded Typesense engine (official client)', () => {
       assert.ok(weighted.hits![0]!.text_match > weighted.hits![1]!.text_match);
     });
 
+    it('ranks a page the same whether or not every match becomes a hit (facets need them all)', async () => {
+      const words = ['radar', 'sonar', 'laser', 'antenna', 'composite'];
+      const docs = Array.from({ length: 300 }, (_, i) => ({
+        id: `r${i}`,
+        title: `${words[i % 5]} ${i % 7 === 0 ? words[(i + 1) % 5] : 'unit'}`,
+        description: `${words[(i * 3) % 5]} ${words[(i * 7) % 5]} module`,
+        category: i % 3 === 0 ? 'sensors' : 'parts',
+        tags: [words[(i * 2) % 5]!],
+        price: i % 11,
+        rating: i % 4,
+        in_stock: i % 2 === 0,
+      }));
+      await client.collections('products').documents().import(docs, { action: 'create' });
+      const queries = [
+        { q: 'radar', query_by: 'description,tags' },
+        { q: 'radar', query_by: 'title' },
+        { q: 'radar sonar', query_by: 'description,tags', drop_tokens_threshold: 10 },
+        { q: 'lazer', query_by: 'description,tags', sort_by: '_text_match:desc,_eval(in_stock:true):desc,price:asc' },
+        { q: 'antenna', query_by: 'description', filter_by: 'category:=sensors', page: 2, per_page: 7 },
+      ];
+      for (const query of queries) {
+        const pruned = await client.collections('products').documents().search({ per_page: 10, ...query });
+        const complete = await client.collections('products').documents().search({ per_page: 10, ...query, facet_by: 'category' });
+        assert.ok(pruned.found > 10, `${query.q} matches more than a page`);
+        assert.equal(pruned.found, complete.found);
+        assert.deepEqual(
+          pruned.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]),
+          complete.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]),
+          query.q,
+        );
+      }
+    });
+
     it('sorts by fields and boosts with _eval', async () => {
       const documents = client.collections('products').documents();
       assert.deepEqual(ids(await documents.search({ q: '*', sort_by: 'price:asc', per_page: 3 })), ['p4', 'p5', 'p3']);

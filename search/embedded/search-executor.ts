@@ -223,6 +223,18 @@ class MatchState {
   }
 }
 
+/** The parts of the last text-match score `measure()` computed. */
+const measured = { tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 };
+
+/**
+ * The best `count` documents are all a search will show and the first sort
+ * key is `_text_match:desc`: documents below the `count`-th best text match
+ * can be counted without becoming hits.
+ */
+interface TopByTextMatch {
+  count: number;
+}
+
 interface Variant {
   plans: FieldPlan[];
   tokens: string[];
@@ -273,6 +285,19 @@ function toIntList(value: string | undefined, count: number, fallback: number, n
   if (value === undefined || value === '') return new Array<number>(count).fill(fallback);
   const parts = value.split(',').map((part) => toInt(part.trim(), fallback, name));
   return Array.from({ length: count }, (_, i) => parts[i] ?? parts[parts.length - 1]!);
+}
+
+/** The highest score that at least `count` of `scores` reach (every score when there are fewer). */
+function textMatchFloor(scores: number[], count: number): number {
+  if (scores.length <= count) return -Infinity;
+  const tally = new Map<number, number>();
+  for (const score of scores) tally.set(score, (tally.get(score) ?? 0) + 1);
+  let reached = 0;
+  for (const score of [...tally.keys()].sort((a, b) => b - a)) {
+    reached += tally.get(score)!;
+    if (reached >= count) return score;
+  }
+  return -Infinity;
 }
 
 function popcount(mask: number): number {
@@ -389,7 +414,17 @@ export class SearchExecutor {
     }
 
     const plans = this.planFields(wildcard);
+    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store)));
+    const startTag = params.highlight_start_tag ?? '<mark>';
+    const endTag = params.highlight_end_tag ?? '</mark>';
+    const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
+    const facetRequest = parseFacetRequest({ facet_by: params.facet_by, max_facet_values: params.max_facet_values, facet_query: params.facet_query, startTag, endTag }, schema, analyze);
+    const bucketing = sortKeys.some((key) => key.buckets !== undefined);
+    // Facets count every hit and buckets regroup the best 250; otherwise only the page's worth of best text matches can be shown.
+    const first = sortKeys[0];
+    const top = !facetRequest && !bucketing && first?.textMatch && first.direction === -1 ? { count: offset + perPage } : undefined;
     let hits: Hit[];
+    let found: number;
     let matchers = new Map<string, Map<string, TermMatch>>();
     if (wildcard) {
       hits = [];
@@ -397,18 +432,12 @@ export class SearchExecutor {
       for (const entry of candidates ?? this.store.entries.values()) {
         if (!this.filter || this.filter(entry.doc)) hits.push({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
       }
+      found = hits.length;
     } else {
-      ({ hits, matchers } = this.textSearch(q, plans));
+      ({ hits, found, matchers } = this.textSearch(q, plans, top));
     }
-
-    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store)));
-    const startTag = params.highlight_start_tag ?? '<mark>';
-    const endTag = params.highlight_end_tag ?? '</mark>';
-    const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
-    const facetRequest = parseFacetRequest({ facet_by: params.facet_by, max_facet_values: params.max_facet_values, facet_query: params.facet_query, startTag, endTag }, schema, analyze);
     const facetCounts = facetRequest ? countFacets(facetRequest, hits.map((hit) => hit.doc), analyze) : [];
 
-    const bucketing = sortKeys.some((key) => key.buckets !== undefined);
     const ranked = topHits(hits, sortKeys, bucketing ? Math.max(offset + perPage, MAX_BUCKETED_HITS) : offset + perPage);
     const pageHits = (bucketing ? bucketTextMatch(ranked, sortKeys) : ranked).slice(offset, offset + perPage);
     const highlighters = this.highlighters(plans, matchers, startTag, endTag);
@@ -419,7 +448,7 @@ export class SearchExecutor {
 
     const response: Json = {
       facet_counts: facetCounts,
-      found: hits.length,
+      found,
       hits: pageHits.map((hit) => {
         const { highlight, highlights } = this.highlight(hit.doc, highlighters);
         return {
@@ -469,7 +498,7 @@ export class SearchExecutor {
     });
   }
 
-  private textSearch(q: string, plans: FieldPlan[]): { hits: Hit[]; matchers: Map<string, Map<string, TermMatch>> } {
+  private textSearch(q: string, plans: FieldPlan[], top: TopByTextMatch | undefined): { hits: Hit[]; found: number; matchers: Map<string, Map<string, TermMatch>> } {
     const { text, excluded: excludedWords } = parseQuery(q);
     const groups = new Map<string, FieldPlan[]>();
     for (const plan of plans) {
@@ -484,6 +513,7 @@ export class SearchExecutor {
     const matchers = new Map<string, Map<string, TermMatch>>();
     const excluded = scratch.take('uint8', capacity);
     const excludedIds: number[] = [];
+    let found: number | undefined;
     try {
       for (const group of groups.values()) {
         const field = group[0]!.field;
@@ -503,10 +533,14 @@ export class SearchExecutor {
         }
         if (base.length === 0) continue;
         const alternatives = [base, ...expandWithSynonyms(base, this.synonyms, analyze)];
+        // Hits merge across groups and alternatives by their best score, so only a lone variant may leave low scorers uncounted as hits.
+        const lone = groups.size === 1 && alternatives.length === 1 && excludedWords.length === 0;
         const matcher = new Map<string, TermMatch>();
         for (const tokens of alternatives) {
           const variant: Variant = { plans: group, tokens, candidates: [] };
-          for (const hit of this.matchVariant(variant)) {
+          const matched = this.matchVariant(variant, lone ? top : undefined);
+          if (lone) found = matched.found;
+          for (const hit of matched.hits) {
             const at = position[hit.shortId]! - 1;
             if (at < 0) {
               hits.push(hit);
@@ -521,7 +555,8 @@ export class SearchExecutor {
         }
         for (const plan of group) matchers.set(plan.field.name, matcher);
       }
-      return { hits: excludedIds.length ? hits.filter((hit) => excluded[hit.shortId] === 0) : hits, matchers };
+      const kept = excludedIds.length ? hits.filter((hit) => excluded[hit.shortId] === 0) : hits;
+      return { hits: kept, found: found ?? kept.length, matchers };
     } finally {
       for (const hit of hits) position[hit.shortId] = 0;
       for (const shortId of excludedIds) excluded[shortId] = 0;
@@ -554,14 +589,14 @@ export class SearchExecutor {
       .map((found) => ({ term: found.term, token: index, cost, prefix: false }));
   }
 
-  private matchVariant(variant: Variant): Hit[] {
+  private matchVariant(variant: Variant, top: TopByTextMatch | undefined): { hits: Hit[]; found: number } {
     const { tokens, plans } = variant;
     const n = tokens.length;
     const index = this.store.index;
     const state = new MatchState(index.shortIdCapacity(), n, plans.length);
     const taken = scratch.take('uint8', state.capacity);
     try {
-      return this.collectHits(variant, state, taken);
+      return this.collectHits(variant, state, taken, top);
     } finally {
       for (const shortId of state.touched) taken[shortId] = 0;
       scratch.give('uint8', taken);
@@ -569,7 +604,7 @@ export class SearchExecutor {
     }
   }
 
-  private collectHits(variant: Variant, state: MatchState, taken: Uint8Array): Hit[] {
+  private collectHits(variant: Variant, state: MatchState, taken: Uint8Array, top: TopByTextMatch | undefined): { hits: Hit[]; found: number } {
     const { tokens, plans } = variant;
     const n = tokens.length;
     const index = this.store.index;
@@ -611,9 +646,10 @@ export class SearchExecutor {
       for (let keep = n - 1; keep >= 1; keep -= 1) accepted.push((1 << keep) - 1);
       for (let skip = 1; skip < n; skip += 1) accepted.push(fullMask & ~((1 << skip) - 1));
     }
-    const hits: Hit[] = [];
+    const found: number[] = [];
+    const scores: number[] = [];
     for (const required of accepted) {
-      if (required !== fullMask && hits.length >= dropThreshold) break;
+      if (required !== fullMask && found.length >= dropThreshold) break;
       for (const shortId of state.touched) {
         if (taken[shortId]) continue;
         const matchedMask = state.matchedMask(shortId);
@@ -621,13 +657,28 @@ export class SearchExecutor {
         const entry = index.entryOf(shortId);
         if (entry === undefined || !this.passes(shortId, entry.doc)) continue;
         taken[shortId] = 1;
-        hits.push(this.score(entry.seq, entry.doc, shortId, state, matchedMask, variant));
+        found.push(shortId);
+        scores.push(this.measure(shortId, state, matchedMask, variant));
       }
     }
-    return hits;
+    const floor = top ? textMatchFloor(scores, top.count) : -Infinity;
+    const hits: Hit[] = [];
+    found.forEach((shortId, i) => {
+      if (scores[i]! < floor) return;
+      const entry = index.entryOf(shortId)!;
+      hits.push(this.score(entry.seq, entry.doc, shortId, state, state.matchedMask(shortId), variant));
+    });
+    return { hits, found: found.length };
   }
 
   private score(seq: number, doc: Json, shortId: number, state: MatchState, matchedMask: number, variant: Variant): Hit {
+    const textMatch = this.measure(shortId, state, matchedMask, variant);
+    const { tokensMatched, tokenCount, typoPrefix, bestWeight, fieldsMatched, exact } = measured;
+    return { seq, shortId, doc, textMatch, tokensMatched, tokenCount, typoPrefix, bestWeight, fieldsMatched, exact };
+  }
+
+  /** The text-match score of a document, its parts left in `measured`: no object per document. */
+  private measure(shortId: number, state: MatchState, matchedMask: number, variant: Variant): number {
     const { plans, tokens } = variant;
     const n = tokens.length;
     const tokensMatched = popcount(matchedMask);
@@ -663,7 +714,13 @@ export class SearchExecutor {
       exact * 2 ** 35 +
       bestWeight * 2 ** 28 +
       Math.min(fieldsMatched, 15) * 2 ** 24;
-    return { seq, shortId, doc, textMatch, tokensMatched, tokenCount: n, typoPrefix, bestWeight, fieldsMatched, exact };
+    measured.tokensMatched = tokensMatched;
+    measured.tokenCount = n;
+    measured.typoPrefix = typoPrefix;
+    measured.bestWeight = bestWeight;
+    measured.fieldsMatched = fieldsMatched;
+    measured.exact = exact;
+    return textMatch;
   }
 
   private highlighters(plans: FieldPlan[], matchers: Map<string, Map<string, TermMatch>>, startTag: string, endTag: string): FieldHighlighter[] {

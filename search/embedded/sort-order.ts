@@ -23,6 +23,8 @@ export interface SortKey {
   missingFirst?: boolean;
   /** `_text_match(buckets: N)` or `_text_match(bucket_size: N)`; a 0 leaves the scores alone. */
   buckets?: { count: number } | { size: number };
+  /** The key is `_text_match`. */
+  textMatch?: true;
 }
 
 const MAX_SORT_FIELDS = 3;
@@ -132,7 +134,7 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
     const name = expression.replace(/\(.*\)$/s, '').trim();
     if (name === '_text_match') {
       const buckets = parseTextMatchBuckets(expression);
-      return { direction, value: (hit) => hit.textMatch, ...(buckets ? { buckets } : {}) };
+      return { direction, value: (hit) => hit.textMatch, textMatch: true, ...(buckets ? { buckets } : {}) };
     }
     if (name === '_seq_id') return { direction, value: (hit) => hit.seq };
     const field = schema.declared(name);
