@@ -648,6 +648,7 @@ export class SearchExecutor {
     }
     const found: number[] = [];
     const scores: number[] = [];
+    const hits: Hit[] = [];
     for (const required of accepted) {
       if (required !== fullMask && found.length >= dropThreshold) break;
       for (const shortId of state.touched) {
@@ -658,11 +659,12 @@ export class SearchExecutor {
         if (entry === undefined || !this.passes(shortId, entry.doc)) continue;
         taken[shortId] = 1;
         found.push(shortId);
-        scores.push(this.measure(shortId, state, matchedMask, variant));
+        if (top) scores.push(this.measure(shortId, state, matchedMask, variant));
+        else hits.push(this.score(entry.seq, entry.doc, shortId, state, matchedMask, variant));
       }
     }
-    const floor = top ? textMatchFloor(scores, top.count) : -Infinity;
-    const hits: Hit[] = [];
+    if (!top) return { hits, found: found.length };
+    const floor = textMatchFloor(scores, top.count);
     found.forEach((shortId, i) => {
       if (scores[i]! < floor) return;
       const entry = index.entryOf(shortId)!;
