@@ -93,19 +93,24 @@ function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => nu
  */
 export class ScoreMemo {
   private readonly byShortId: Float64Array;
+  /** 1 where `byShortId` holds a score: arrays come zeroed, so a search that scores a few documents pays for no fill. */
+  private readonly known: Uint8Array;
   private readonly bySeq = new Map<number, number>();
 
   /** `capacity`: one more than the largest short id of the collection's term index. */
   constructor(capacity: number) {
-    this.byShortId = new Float64Array(capacity).fill(Number.NaN);
+    this.byShortId = new Float64Array(capacity);
+    this.known = new Uint8Array(capacity);
   }
 
   scoreOf(hit: RankedHit, score: (hit: RankedHit) => number): number {
     const shortId = hit.shortId ?? -1;
     if (shortId >= 0 && shortId < this.byShortId.length) {
-      let value = this.byShortId[shortId]!;
-      if (Number.isNaN(value)) this.byShortId[shortId] = value = score(hit);
-      return value;
+      if (this.known[shortId] === 0) {
+        this.byShortId[shortId] = score(hit);
+        this.known[shortId] = 1;
+      }
+      return this.byShortId[shortId]!;
     }
     let value = this.bySeq.get(hit.seq);
     if (value === undefined) this.bySeq.set(hit.seq, (value = score(hit)));
