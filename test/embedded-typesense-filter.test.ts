@@ -128,8 +128,14 @@ describe('embedded Typesense filter_by through the official client', function ()
       numRetries: 1,
       logLevel: 'silent',
     });
-    await client.collections().create(SCHEMA);
-    const results = await client.collections(COLLECTION).documents().import(DOCS, { action: 'create' });
+    await client.collections().create({ ...SCHEMA, fields: [...SCHEMA.fields, { name: 'catalogue', type: 'string' }] });
+    const results = await client
+      .collections(COLLECTION)
+      .documents()
+      .import(
+        DOCS.map((doc) => ({ ...doc, catalogue: 'everything' })),
+        { action: 'create' },
+      );
     assert.deepEqual(
       results.filter((r) => !r.success),
       [],
@@ -157,6 +163,47 @@ describe('embedded Typesense filter_by through the official client', function ()
       assert.equal(res.found, expected.length);
     });
   }
+
+  // A text query that every document matches, so the same filters also run beside text matching.
+  for (const [filter, expected] of TABLE.filter(([filter]) => /qty|views|price|stock|sizes/.test(filter))) {
+    it(`filter_by ${JSON.stringify(filter)} beside a text query → [${expected.join(', ')}]`, async () => {
+      const res = await client
+        .collections(COLLECTION)
+        .documents()
+        .search({ q: 'everything', query_by: 'catalogue', filter_by: filter, per_page: 50 });
+      const found = (res.hits ?? []).map((hit) => String((hit.document as { id: string }).id)).sort();
+      assert.deepEqual(found, expected);
+      assert.equal(res.found, expected.length);
+    });
+  }
+
+  it('keeps numeric filters right through updates and deletes', async () => {
+    const name = 'parts_numbers';
+    await client.collections().create({ ...SCHEMA, name, fields: [...SCHEMA.fields, { name: 'catalogue', type: 'string' }, { name: 'grade', type: 'int32', optional: true }] });
+    const documents = client.collections(name).documents();
+    await documents.import(
+      DOCS.slice(0, 6).map((doc, i) => ({ ...doc, catalogue: 'everything', grade: i })),
+      { action: 'create' },
+    );
+    const ids = async (filter: string, q = 'everything'): Promise<string[]> => {
+      const res = await documents.search({ q, query_by: 'catalogue', filter_by: filter, per_page: 50 });
+      assert.equal(res.found, res.hits!.length);
+      return res.hits!.map((hit) => String((hit.document as { id: string }).id)).sort();
+    };
+    assert.deepEqual(await ids('qty:>=10 && stock:!=40'), ['p01', 'p03', 'p06']);
+    assert.deepEqual(await ids('grade:>=4'), ['p05', 'p06']);
+    await client.collections(name).documents('p02').update({ qty: 70, stock: 41 });
+    await client.collections(name).documents('p03').update({ stock: 40 });
+    await client.collections(name).documents('p01').delete();
+    await documents.create({ ...DOCS[6]!, catalogue: 'everything', grade: 9 });
+    assert.deepEqual(await ids('qty:>=10 && stock:!=40'), ['p02', 'p06', 'p07']);
+    assert.deepEqual(await ids('qty:>=10 && stock:!=40', '*'), ['p02', 'p06', 'p07']);
+    assert.deepEqual(await ids('grade:>=4 || qty:<4'), ['p04', 'p05', 'p06', 'p07']);
+    await client.collections(name).documents('p05').update({ grade: null });
+    assert.deepEqual(await ids('grade:>=4'), ['p06', 'p07']);
+    assert.deepEqual(await ids('grade:!=3'), ['p02', 'p03', 'p05', 'p06', 'p07']);
+    await client.collections(name).delete();
+  });
 
   it('keeps exact-match filters of wildcard searches right through updates, deletes and schema changes', async () => {
     const name = 'parts_changing';

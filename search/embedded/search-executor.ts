@@ -9,11 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { ApiError, badRequest } from './api-error';
 import type { CollectionStore } from './collection-store';
 import { countFacets, parseFacetRequest } from './facet-counter';
-import { compileFilter, exactMatchConstraints, FilterError, parseFilterBy, type ExactConstraint, type FilterPredicate } from './filter/index';
+import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterNode, type FilterPredicate } from './filter/index';
 import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
 import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
+import type { IndexedEntry } from './term-index';
 import { analyzeText, foldedTerm, foldedText, needsSegmentation, type AnalyzerOptions, type Token } from './text-analyzer';
 
 export type SearchParams = Record<string, string | undefined>;
@@ -323,10 +324,13 @@ function parseQuery(q: string): { text: string; excluded: string[] } {
 
 /** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */
 interface FilterMemo {
+  node: FilterNode;
   predicate: FilterPredicate;
   /** What a matching document must hold, for narrowing a wildcard search by the store's value indexes. */
   constraints: ExactConstraint[];
   outcomes: Uint8Array | undefined;
+  /** Every outcome is known (`filterBitset`): documents failing it are passed over before any matching work. */
+  settled: boolean;
 }
 
 /**
@@ -357,7 +361,15 @@ export class SearchBatch {
     let memo = byText.get(filterBy);
     if (!memo) {
       const node = parseFilterBy(filterBy, store.schema);
-      byText.set(filterBy, (memo = { predicate: compileFilter(node), constraints: exactMatchConstraints(node), outcomes: undefined }));
+      memo = { node, predicate: compileFilter(node), constraints: exactMatchConstraints(node), outcomes: undefined, settled: false };
+      const index = store.index;
+      const passes = filterBitset(node, { capacity: index.shortIdCapacity(), numericColumn: (field) => index.numericColumns.column(field) });
+      if (passes) {
+        for (let i = 0; i < passes.length; i += 1) passes[i] = passes[i] === 1 ? 1 : 2;
+        memo.outcomes = passes;
+        memo.settled = true;
+      }
+      byText.set(filterBy, memo);
     }
     return memo;
   }
@@ -428,9 +440,17 @@ export class SearchExecutor {
     let matchers = new Map<string, Map<string, TermMatch>>();
     if (wildcard) {
       hits = [];
-      const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;
-      for (const entry of candidates ?? this.store.entries.values()) {
-        if (!this.filter || this.filter(entry.doc)) hits.push({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
+      const wildcardHit = (entry: IndexedEntry): Hit => ({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
+      const settled = this.filterMemo?.settled ? this.filterMemo.outcomes! : undefined;
+      if (settled) {
+        // Every stored document is in the term index, so its slots name them all; the order of hits does not matter, ties go by sequence id.
+        for (let shortId = 0; shortId < settled.length; shortId += 1) {
+          const entry = settled[shortId] === 1 ? this.store.index.entryOf(shortId) : undefined;
+          if (entry) hits.push(wildcardHit(entry));
+        }
+      } else {
+        const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;
+        for (const entry of candidates ?? this.store.entries.values()) if (!this.filter || this.filter(entry.doc)) hits.push(wildcardHit(entry));
       }
       found = hits.length;
     } else {
@@ -617,6 +637,7 @@ export class SearchExecutor {
       return entry !== undefined && this.passes(shortId, entry.doc);
     };
     const enough = Math.max(typoThreshold, dropThreshold);
+    const settled = this.filterMemo?.settled ? this.filterMemo.outcomes : undefined;
     let fullCount = 0;
     for (let cost = 0; cost <= maxCost; cost += 1) {
       if (cost > 0 && fullCount >= typoThreshold) break;
@@ -628,7 +649,11 @@ export class SearchExecutor {
           plans.forEach((plan, planIndex) => {
             if (plan.fieldId < 0 || (candidate.prefix && !plan.prefix) || cost > plan.numTypos) return;
             const docs = postings.get(plan.fieldId);
-            if (docs) for (const shortId of docs.keys()) state.record(shortId, t, cost, candidate.prefix, planIndex);
+            if (!docs) return;
+            // Thresholds and `found` count filtered documents only, so one the filter refuses needs no match state.
+            if (settled) {
+              for (const shortId of docs.keys()) if (settled[shortId] === 1) state.record(shortId, t, cost, candidate.prefix, planIndex);
+            } else for (const shortId of docs.keys()) state.record(shortId, t, cost, candidate.prefix, planIndex);
           });
         }
       }

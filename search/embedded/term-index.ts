@@ -11,6 +11,7 @@
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { NumericColumns } from './numeric-columns';
 
 export interface IndexedEntry {
   seq: number;
@@ -98,12 +99,14 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
   private readonly byShortId: Array<IndexedEntry | undefined> = [];
   /** MiniSearch's per-field token counts by short id, for the same reason (the exact-match check reads them per hit). */
   private readonly lengthsByShortId: Array<number[] | undefined> = [];
+  readonly numericColumns = new NumericColumns(() => this.documentsByShortId());
 
   override add(entry: IndexedEntry): void {
     super.add(entry);
     const shortId = this._idToShortId.get(entry.seq)!;
     this.byShortId[shortId] = entry;
     this.lengthsByShortId[shortId] = this._fieldLength.get(shortId);
+    this.numericColumns.add(shortId, entry.doc);
   }
 
   override remove(entry: IndexedEntry): void {
@@ -112,6 +115,14 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     if (shortId === undefined) return;
     this.byShortId[shortId] = undefined;
     this.lengthsByShortId[shortId] = undefined;
+    this.numericColumns.remove(shortId);
+  }
+
+  private *documentsByShortId(): Iterable<[number, Record<string, unknown>]> {
+    for (let shortId = 0; shortId < this.byShortId.length; shortId += 1) {
+      const entry = this.byShortId[shortId];
+      if (entry) yield [shortId, entry.doc];
+    }
   }
 
   fieldIdOf(field: string): number | undefined {

@@ -1,0 +1,69 @@
+import type { FilterNode, NumericCondition } from './filter.types';
+
+export interface FilterColumns {
+  /** One more than the largest document slot. */
+  capacity: number;
+  /** A top-level field's numbers by slot (NaN: no number there), or undefined when the field cannot be read that way. */
+  numericColumn(field: string): Float64Array | undefined;
+}
+
+/**
+ * The filter's verdict for every document slot at once (1 passes, 0 fails),
+ * when it is built only of `&&`, `||` and numeric comparisons on scalar
+ * fields; undefined otherwise, and the compiled predicate reads documents one
+ * by one. Same semantics as `compileFilter`: a document without a number in
+ * the field fails a positive clause and passes a negated one.
+ */
+export function filterBitset(node: FilterNode, columns: FilterColumns): Uint8Array | undefined {
+  switch (node.kind) {
+    case 'match-all':
+      return new Uint8Array(columns.capacity).fill(1);
+    case 'and':
+    case 'or': {
+      const left = filterBitset(node.left, columns);
+      const right = left && filterBitset(node.right, columns);
+      if (!left || !right) return undefined;
+      if (node.kind === 'and') for (let i = 0; i < left.length; i += 1) left[i]! &= right[i]!;
+      else for (let i = 0; i < left.length; i += 1) left[i]! |= right[i]!;
+      return left;
+    }
+    case 'numeric': {
+      const values = columns.numericColumn(node.field);
+      if (!values) return undefined;
+      const passes = new Uint8Array(columns.capacity);
+      const end = Math.min(values.length, passes.length);
+      for (const condition of node.conditions) mark(passes, values, end, condition);
+      if (node.negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
+      return passes;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Sets the slots whose value meets the condition (NaN meets none). */
+function mark(passes: Uint8Array, values: Float64Array, end: number, condition: NumericCondition): void {
+  switch (condition.op) {
+    case 'range':
+      for (let i = 0; i < end; i += 1) if (values[i]! >= condition.min && values[i]! <= condition.max) passes[i] = 1;
+      return;
+    case 'eq':
+      for (let i = 0; i < end; i += 1) if (values[i] === condition.value) passes[i] = 1;
+      return;
+    case 'ne':
+      for (let i = 0; i < end; i += 1) if (values[i]! === values[i]! && values[i] !== condition.value) passes[i] = 1;
+      return;
+    case 'lt':
+      for (let i = 0; i < end; i += 1) if (values[i]! < condition.value) passes[i] = 1;
+      return;
+    case 'le':
+      for (let i = 0; i < end; i += 1) if (values[i]! <= condition.value) passes[i] = 1;
+      return;
+    case 'gt':
+      for (let i = 0; i < end; i += 1) if (values[i]! > condition.value) passes[i] = 1;
+      return;
+    case 'ge':
+      for (let i = 0; i < end; i += 1) if (values[i]! >= condition.value) passes[i] = 1;
+      return;
+  }
+}
