@@ -447,6 +447,44 @@ describe('embedded Typesense engine (official client)', () => {
       }
     });
 
+    it('highlights Chinese fields from the offsets kept at indexing as it would by segmenting them again, through updates', async () => {
+      const fields = ['title', 'keywords', 'body'] as const;
+      await client.collections().create({
+        name: 'zh_listings',
+        fields: [
+          ...fields.map((name) => ({ name, type: name === 'keywords' ? 'string[]' : 'string', locale: 'zh' }) as const),
+          // Not searched, so highlighted by analysing the value at search time.
+          ...fields.map((name) => ({ name: `${name}_copy`, type: name === 'keywords' ? 'string[]' : 'string', locale: 'zh', index: false, optional: true }) as const),
+        ],
+      });
+      const documents = client.collections('zh_listings').documents();
+      const listing = (id: string, title: string, keywords: string[], body: string) => ({ id, title, keywords, body, title_copy: title, keywords_copy: keywords, body_copy: body });
+      await documents.import(
+        [
+          listing('a', '机载雷达罩复合材料', ['复合材料', '雷达罩', '透波'], '本单位长期从事航空航天复合材料研发，产品包括机载雷达罩、天线罩和透波窗口，具备完整的设计、仿真、成型和检测能力，可为无人机和有人机提供雷达罩整体解决方案，通过gjb 9001c质量管理体系认证，雷达罩年产能500套。'),
+          listing('b', '北斗导航终端', ['北斗', '导航\n终端', '雷达'], '面向应急救援的北斗短报文终端，支持雷达联动与位置上报，符合GJB 9001C要求，可与机载雷达罩、舰载雷达和地面站组网使用，提供北斗短报文、位置上报、雷达目标信息转发等服务。'),
+          listing('c', '雷达', ['RADAR 雷达'], '雷达雷达雷达，雷达；雷达。规格3，5型。'),
+        ],
+        { action: 'create' },
+      );
+      const compare = async (q: string, prefix = false): Promise<void> => {
+        const result = await documents.search({ q, query_by: fields.join(','), highlight_fields: [...fields, ...fields.map((field) => `${field}_copy`)].join(','), prefix, num_typos: 0, per_page: 10 });
+        assert.ok(result.hits!.length > 0, q);
+        for (const hit of result.hits!) {
+          const highlight = hit.highlight as Record<string, unknown>;
+          for (const field of fields) assert.deepEqual(highlight[field], highlight[`${field}_copy`], `${q}: ${field} of ${(hit.document as { id: string }).id}`);
+        }
+      };
+      for (const q of ['雷达', '复合材料', '终端', '透波', 'radar', '雷达 罩', '9001c', '3,5']) await compare(q);
+      await compare('rad', true);
+      const body = ((await documents.search({ q: '检测', query_by: 'body' })).hits![0]!.highlight as Record<string, { snippet: string }>).body!.snippet;
+      assert.ok(body.includes('<mark>检测</mark>') && !body.startsWith('本单位'), body);
+      await documents.upsert(listing('a', '雷达罩检测服务', ['检测'], '提供雷达罩电性能检测。'));
+      await client.collections('zh_listings').documents('b').update({ keywords: ['终端', '雷达导航'], keywords_copy: ['终端', '雷达导航'] });
+      for (const q of ['雷达', '检测', '终端']) await compare(q);
+      await client.collections('zh_listings').delete();
+    });
+
         it('applies multi-way synonym sets and one-way collection synonyms', async () => {
       const documents = client.collections('products').documents();
       await client.synonymSets('aero').upsert({ items: [{ id: 'uav', synonyms: ['drone', 'unmanned aircraft', 'uav'] }] });

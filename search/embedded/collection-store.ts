@@ -8,6 +8,7 @@ import { Slicer } from './event-loop-slicer';
 import { tokenizeText, type ExactConstraint } from './filter/index';
 import { CollectionSchema, readPath, type DirtyValues, type FieldDefinition } from './schema';
 import { TermIndex, type IndexedEntry } from './term-index';
+import { analyzeText, needsSegmentation } from './text-analyzer';
 
 export type WriteAction = 'create' | 'upsert' | 'update' | 'emplace';
 type Json = Record<string, unknown>;
@@ -60,10 +61,11 @@ export class CollectionStore {
     return new TermIndex({
       fields: fields.map((field) => field.name),
       extract: (doc, field) => flattenText(readPath(doc, field)),
-      tokenize: (text, field) => {
+      analyze: (text, field) => {
         const definition = byName.get(field);
-        return definition ? this.schema.tokens(definition, text) : [];
+        return definition ? analyzeText(text, definition.locale, this.schema.analyzerOptions(definition)) : [];
       },
+      keepsOffsets: (field) => needsSegmentation(byName.get(field)?.locale),
     });
   }
 

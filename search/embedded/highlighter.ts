@@ -24,7 +24,7 @@ export interface FieldHighlight {
   value?: string;
 }
 
-interface Mark {
+export interface Mark {
   start: number;
   end: number;
 }
@@ -56,17 +56,28 @@ function render(value: string, from: number, to: number, marks: Mark[], options:
 }
 
 export function highlightValue(value: string, tokens: Token[], match: (term: string) => TermMatch | undefined, options: HighlightOptions): FieldHighlight | undefined {
-  const marks = findMarks(tokens, value, match);
+  return highlightMarks(value, findMarks(tokens, value, match), { count: tokens.length, start: (i) => tokens[i]!.start, end: (i) => tokens[i]!.end }, options);
+}
+
+/** Where a value's tokens are, by position: enough to cut a snippet. */
+export interface TokenBounds {
+  count: number;
+  start(index: number): number;
+  end(index: number): number;
+}
+
+/** The highlight of a value whose matched tokens are known (`marks` in text order, `index` the token's position). */
+export function highlightMarks(value: string, marks: Array<Mark & { index: number }>, tokens: TokenBounds, options: HighlightOptions): FieldHighlight | undefined {
   if (marks.length === 0) return undefined;
   const matched = marks.map((mark) => value.slice(mark.start, mark.end));
   let snippet: string;
-  if (tokens.length <= options.snippetThreshold) {
+  if (tokens.count <= options.snippetThreshold) {
     snippet = render(value, 0, value.length, marks, options);
   } else {
     const first = marks[0]!.index;
     const startToken = Math.max(0, first - options.affixTokens);
-    const endToken = Math.min(tokens.length - 1, first + options.affixTokens);
-    snippet = render(value, tokens[startToken]!.start, tokens[endToken]!.end, marks, options);
+    const endToken = Math.min(tokens.count - 1, first + options.affixTokens);
+    snippet = render(value, tokens.start(startToken), tokens.end(endToken), marks, options);
   }
   const result: FieldHighlight = { matched_tokens: matched, snippet };
   if (options.full) result.value = render(value, 0, value.length, marks, options);

@@ -10,12 +10,12 @@ import { ApiError, badRequest } from './api-error';
 import type { CollectionStore } from './collection-store';
 import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterNode, type FilterPredicate } from './filter/index';
-import { highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch } from './highlighter';
+import { highlightMarks, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
 import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
-import type { IndexedEntry } from './term-index';
-import { analyzeText, foldedTerm, foldedText, needsSegmentation, type AnalyzerOptions, type Token } from './text-analyzer';
+import type { IndexedEntry, KeptOffsets } from './term-index';
+import { analyzeText, foldedTerm, foldedText, needsSegmentation, normalizeTerm, type AnalyzerOptions, type Token } from './text-analyzer';
 
 export type SearchParams = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
@@ -106,7 +106,74 @@ interface FieldHighlighter {
   memo: AnalysisMemo;
   /** The matcher's terms folded, when a value can be ruled out by them (segmenting analyzers). */
   foldedTerms: string[] | undefined;
+  /** The term index keeps this field's token offsets, found by the same analyzer: no segmenting at highlight time. */
+  indexed: boolean;
+  /** The matcher's terms when all match whole tokens (no prefix matches). */
+  exactTerms: string[] | undefined;
   options: HighlightOptions;
+}
+
+/** True when every token is made of characters `normalizeTerm` leaves alone (CJK unified ideographs, a–z, 0–9), so each token is its own index term. */
+function plainTokens(value: string, bounds: TokenBounds): boolean {
+  for (let i = 0; i < bounds.count; i += 1) {
+    for (let at = bounds.start(i), end = bounds.end(i); at < end; at += 1) {
+      const code = value.charCodeAt(at);
+      if (!((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Highlights a value from the token offsets the index kept (`from`: where the
+ * value starts in the indexed text). When every token is its own index term
+ * (`plainTokens`), a query term marks the tokens that start and end where the
+ * term is found in the text: no token is built.
+ * Otherwise the tokens are rebuilt from the offsets and matched one by one.
+ */
+function highlightKept(value: string, from: number, kept: KeptOffsets, highlighter: FieldHighlighter): FieldHighlight | undefined {
+  const { offsets, at, count } = kept;
+  // The value's tokens are [first, last) of the field's, in text order.
+  let first = 0;
+  for (let high = count; first < high; ) {
+    const middle = (first + high) >> 1;
+    if (offsets[at + 2 * middle]! < from) first = middle + 1;
+    else high = middle;
+  }
+  let last = first;
+  const to = from + value.length;
+  while (last < count && offsets[at + 2 * last + 1]! <= to) last += 1;
+  const bounds = { count: last - first, start: (i: number) => offsets[at + 2 * (first + i)]! - from, end: (i: number) => offsets[at + 2 * (first + i) + 1]! - from };
+  if (highlighter.exactTerms && plainTokens(value, bounds)) {
+    const marks: Array<{ start: number; end: number; index: number }> = [];
+    for (const term of highlighter.exactTerms) {
+      for (let found = value.indexOf(term); found >= 0; found = value.indexOf(term, found + 1)) {
+        let low = 0;
+        for (let high = bounds.count; low < high; ) {
+          const middle = (low + high) >> 1;
+          if (bounds.start(middle) < found) low = middle + 1;
+          else high = middle;
+        }
+        if (low < bounds.count && bounds.start(low) === found && bounds.end(low) === found + term.length) marks.push({ start: found, end: found + term.length, index: low });
+      }
+    }
+    marks.sort((a, b) => a.start - b.start);
+    return highlightMarks(value, marks, bounds, highlighter.options);
+  }
+  const tokens: Token[] = [];
+  for (let i = 0; i < bounds.count; i += 1) {
+    const start = bounds.start(i);
+    const end = bounds.end(i);
+    tokens.push({ text: normalizeTerm(value.slice(start, end)), start, end });
+  }
+  return highlightValue(value, tokens, highlighter.match, highlighter.options);
+}
+
+/** False when a value cannot hold any of the folded terms (see `foldedText`). */
+function mayHold(text: string, foldedTerms: string[] | undefined): boolean {
+  if (!foldedTerms) return true;
+  const folded = foldedText(text);
+  return folded === undefined || foldedTerms.some((term) => folded.includes(term));
 }
 
 interface FieldPlan {
@@ -470,7 +537,7 @@ export class SearchExecutor {
       facet_counts: facetCounts,
       found,
       hits: pageHits.map((hit) => {
-        const { highlight, highlights } = this.highlight(hit.doc, highlighters);
+        const { highlight, highlights } = this.highlight(hit.doc, hit.shortId, highlighters);
         return {
           document: projectDocument(hit.doc, include, exclude),
           highlight,
@@ -632,12 +699,15 @@ export class SearchExecutor {
     const dropThreshold = toInt(this.params.drop_tokens_threshold, 1, 'drop_tokens_threshold');
     const fullMask = n >= 31 ? -1 : (1 << n) - 1;
     const maxCost = Math.max(0, ...plans.map((plan) => plan.numTypos));
+    const settled = this.filterMemo?.settled ? this.filterMemo.outcomes : undefined;
+    // Postings hold live documents only; a document is read only when a filter must look at it.
     const passesShort = (shortId: number): boolean => {
+      if (settled) return settled[shortId] === 1;
+      if (!this.filter) return true;
       const entry = index.entryOf(shortId);
       return entry !== undefined && this.passes(shortId, entry.doc);
     };
     const enough = Math.max(typoThreshold, dropThreshold);
-    const settled = this.filterMemo?.settled ? this.filterMemo.outcomes : undefined;
     let fullCount = 0;
     for (let cost = 0; cost <= maxCost; cost += 1) {
       if (cost > 0 && fullCount >= typoThreshold) break;
@@ -679,26 +749,23 @@ export class SearchExecutor {
       for (const shortId of state.touched) {
         if (taken[shortId]) continue;
         const matchedMask = state.matchedMask(shortId);
-        if ((matchedMask & required) !== required) continue;
-        const entry = index.entryOf(shortId);
-        if (entry === undefined || !this.passes(shortId, entry.doc)) continue;
+        if ((matchedMask & required) !== required || !passesShort(shortId)) continue;
         taken[shortId] = 1;
         found.push(shortId);
         if (top) scores.push(this.measure(shortId, state, matchedMask, variant));
-        else hits.push(this.score(entry.seq, entry.doc, shortId, state, matchedMask, variant));
+        else hits.push(this.score(shortId, state, matchedMask, variant));
       }
     }
     if (!top) return { hits, found: found.length };
     const floor = textMatchFloor(scores, top.count);
     found.forEach((shortId, i) => {
-      if (scores[i]! < floor) return;
-      const entry = index.entryOf(shortId)!;
-      hits.push(this.score(entry.seq, entry.doc, shortId, state, state.matchedMask(shortId), variant));
+      if (scores[i]! >= floor) hits.push(this.score(shortId, state, state.matchedMask(shortId), variant));
     });
     return { hits, found: found.length };
   }
 
-  private score(seq: number, doc: Json, shortId: number, state: MatchState, matchedMask: number, variant: Variant): Hit {
+  private score(shortId: number, state: MatchState, matchedMask: number, variant: Variant): Hit {
+    const { seq, doc } = this.store.index.entryOf(shortId)!;
     const textMatch = this.measure(shortId, state, matchedMask, variant);
     const { tokensMatched, tokenCount, typoPrefix, bestWeight, fieldsMatched, exact } = measured;
     return { seq, shortId, doc, textMatch, tokensMatched, tokenCount, typoPrefix, bestWeight, fieldsMatched, exact };
@@ -764,33 +831,50 @@ export class SearchExecutor {
     for (const matcher of matchers.values()) for (const [term, match] of matcher) if (!fallback.has(term)) fallback.set(term, match);
     return fields.map((field) => {
       const matcher = matchers.get(field.name) ?? fallback;
-      const memo = analysisMemo(field.locale, this.store.schema.analyzerOptions(field));
+      const analyzer = this.store.schema.analyzerOptions(field);
+      const memo = analysisMemo(field.locale, analyzer);
+      const inIndex = this.store.indexedField(field.name);
       return {
         field,
         match: (term: string) => matcher.get(term),
         memo,
         foldedTerms: needsSegmentation(field.locale) ? [...matcher.keys()].map(foldedTerm) : undefined,
+        exactTerms: [...matcher.values()].every((found) => found.prefixLength === undefined) ? [...matcher.keys()] : undefined,
+        indexed: inIndex !== undefined && inIndex.locale === field.locale && JSON.stringify(this.store.schema.analyzerOptions(inIndex)) === JSON.stringify(analyzer),
         options: { startTag, endTag, snippetThreshold, affixTokens, full: full.has(field.name) },
       };
     });
   }
 
-  private highlight(doc: Json, highlighters: FieldHighlighter[]): { highlight: Json; highlights: Json[] } {
+  /** `shortId` is the hit's place in the term index (-1 for wildcard hits). */
+  private highlight(doc: Json, shortId: number, highlighters: FieldHighlighter[]): { highlight: Json; highlights: Json[] } {
     const highlight: Json = {};
     const highlights: Json[] = [];
-    for (const { field, match, memo, foldedTerms, options } of highlighters) {
+    for (const highlighter of highlighters) {
+      const { field, match, memo, foldedTerms, indexed, options } = highlighter;
       const value = readPath(doc, field.name);
-      const highlightOf = (text: string): FieldHighlight | undefined => {
-        const tokens = memo.tokens(text, foldedTerms);
-        return tokens && highlightValue(text, tokens, match, options);
+      /** `from`: where the value starts in the text the index analysed (array elements joined by newlines). */
+      const kept = indexed && shortId >= 0 ? this.store.index.fieldOffsets(shortId, field.name) : undefined;
+      const highlightOf = (text: string, from: number): FieldHighlight | undefined => {
+        if (!kept) {
+          const tokens = memo.tokens(text, foldedTerms);
+          return tokens && highlightValue(text, tokens, match, options);
+        }
+        return mayHold(text, foldedTerms) ? highlightKept(text, from, kept, highlighter) : undefined;
       };
       if (typeof value === 'string') {
-        const result = highlightOf(value);
+        const result = highlightOf(value, 0);
         if (!result) continue;
         highlight[field.name] = result;
         highlights.push({ field: field.name, ...result });
       } else if (Array.isArray(value)) {
-        const perElement: Array<FieldHighlight | undefined> = value.map((item) => (typeof item === 'string' ? highlightOf(item) : undefined));
+        let from = 0;
+        const perElement: Array<FieldHighlight | undefined> = value.map((item) => {
+          if (typeof item !== 'string') return undefined;
+          const result = highlightOf(item, from);
+          from += item.length + 1;
+          return result;
+        });
         if (!perElement.some(Boolean)) continue;
         highlight[field.name] = perElement.map((result, i) => result ?? { matched_tokens: [], snippet: String(value[i]) });
         const indices = perElement.flatMap((result, i) => (result ? [i] : []));

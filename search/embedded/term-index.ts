@@ -12,6 +12,7 @@
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { NumericColumns } from './numeric-columns';
+import type { Token } from './text-analyzer';
 
 export interface IndexedEntry {
   seq: number;
@@ -21,7 +22,21 @@ export interface IndexedEntry {
 export interface TermIndexOptions {
   fields: string[];
   extract: (doc: Record<string, unknown>, field: string) => string | undefined;
-  tokenize: (text: string, field: string) => string[];
+  analyze: (text: string, field: string) => Token[];
+  /**
+   * Fields whose token offsets are kept (segmenting locales, where a token is
+   * `normalizeTerm` of its source text): highlighting a hit then reads where
+   * its words are instead of segmenting the value again, which made
+   * highlights half the cost of a search that returns many hits.
+   */
+  keepsOffsets: (field: string) => boolean;
+}
+
+/** See `TermIndex.fieldOffsets`. */
+export interface KeptOffsets {
+  offsets: Uint16Array | Uint32Array;
+  at: number;
+  count: number;
 }
 
 /** Postings of one term: field id → (MiniSearch short id → term frequency). */
@@ -83,13 +98,32 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
       idField: 'seq',
       fields: options.fields,
       extractField: (entry, field) => (field === 'seq' ? entry.seq : options.extract(entry.doc, field)),
-      tokenize: (text, field) => options.tokenize(text, field ?? ''),
+      tokenize: (text, field) => {
+        const tokens = options.analyze(text, field ?? '');
+        if (this.capturing && field && options.keepsOffsets(field)) this.captured.set(field, tokens);
+        return tokens.map((token) => token.text);
+      },
       // Terms arrive normalised from the analyzer; MiniSearch's default would lower-case again.
       processTerm: (term) => term,
     });
     // MiniSearch types its tree with its own (identical) class declaration, whose private members make the two nominally distinct.
     this._index = new HashedTermMap() as unknown as MiniSearch['_index'];
+    this.fieldCount = options.fields.length;
+    this.fieldNames = options.fields;
+    this.keptField = options.keepsOffsets;
   }
+
+  private readonly keptField: (field: string) => boolean;
+  private readonly fieldNames: string[];
+  /** Set while `add` runs: the tokens MiniSearch asked for, by field, to keep their offsets. */
+  private capturing = false;
+  private readonly captured = new Map<string, Token[]>();
+  /**
+   * Per short id, the kept fields' token offsets in field order, each field
+   * as its token count and then start/end pairs into the indexed text (array
+   * elements joined by newlines, as `extract` gives them).
+   */
+  private readonly offsetsByShortId: Array<Uint16Array | Uint32Array | undefined> = [];
 
   /**
    * Entries by MiniSearch short id. Search resolves every matching short id to
@@ -97,15 +131,28 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
    * meant two large-map lookups per match.
    */
   private readonly byShortId: Array<IndexedEntry | undefined> = [];
-  /** MiniSearch's per-field token counts by short id, for the same reason (the exact-match check reads them per hit). */
-  private readonly lengthsByShortId: Array<number[] | undefined> = [];
+  /**
+   * MiniSearch's per-field token counts, flat by short id × field and capped
+   * at 255 (queries have at most a few dozen tokens): the exact-match check
+   * reads one for every document a query matches, and MiniSearch's array per
+   * document cost a cache miss each time.
+   */
+  private lengths = new Uint8Array(0);
+  private readonly fieldCount: number;
   readonly numericColumns = new NumericColumns(() => this.documentsByShortId());
 
   override add(entry: IndexedEntry): void {
-    super.add(entry);
+    this.capturing = true;
+    try {
+      super.add(entry);
+    } finally {
+      this.capturing = false;
+    }
     const shortId = this._idToShortId.get(entry.seq)!;
+    this.offsetsByShortId[shortId] = this.encodeOffsets();
+    this.captured.clear();
     this.byShortId[shortId] = entry;
-    this.lengthsByShortId[shortId] = this._fieldLength.get(shortId);
+    this.recordLengths(shortId, this._fieldLength.get(shortId));
     this.numericColumns.add(shortId, entry.doc);
   }
 
@@ -114,8 +161,60 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     super.remove(entry);
     if (shortId === undefined) return;
     this.byShortId[shortId] = undefined;
-    this.lengthsByShortId[shortId] = undefined;
+    this.recordLengths(shortId, undefined);
+    this.offsetsByShortId[shortId] = undefined;
     this.numericColumns.remove(shortId);
+  }
+
+  private encodeOffsets(): Uint16Array | Uint32Array | undefined {
+    if (this.captured.size === 0) return undefined;
+    const kept = this.fieldNames.filter((field) => this.keptField(field));
+    let length = kept.length;
+    let largest = 0;
+    for (const tokens of this.captured.values()) {
+      length += 2 * tokens.length;
+      largest = Math.max(largest, tokens.length, tokens[tokens.length - 1]?.end ?? 0);
+    }
+    const encoded = largest > 0xffff ? new Uint32Array(length) : new Uint16Array(length);
+    let at = 0;
+    for (const field of kept) {
+      const tokens = this.captured.get(field) ?? [];
+      encoded[at++] = tokens.length;
+      for (const token of tokens) {
+        encoded[at++] = token.start;
+        encoded[at++] = token.end;
+      }
+    }
+    return encoded;
+  }
+
+  /**
+   * Where the tokens of a kept field of a document are: `count` of them, the
+   * i-th from `offsets[at + 2i]` to `offsets[at + 2i + 1]` in the indexed text
+   * (array elements joined by newlines, as `extract` gives them), in text
+   * order. Undefined when the field's offsets are not kept.
+   */
+  fieldOffsets(shortId: number, field: string): KeptOffsets | undefined {
+    const offsets = this.offsetsByShortId[shortId];
+    if (!offsets || !this.keptField(field)) return undefined;
+    let at = 0;
+    for (const name of this.fieldNames) {
+      if (!this.keptField(name)) continue;
+      const count = offsets[at]!;
+      if (name === field) return { offsets, at: at + 1, count };
+      at += 1 + 2 * count;
+    }
+    return undefined;
+  }
+
+  private recordLengths(shortId: number, lengths: number[] | undefined): void {
+    const start = shortId * this.fieldCount;
+    if (start + this.fieldCount > this.lengths.length) {
+      const grown = new Uint8Array(Math.max(start + this.fieldCount, 2 * this.lengths.length, 1024));
+      grown.set(this.lengths);
+      this.lengths = grown;
+    }
+    for (let field = 0; field < this.fieldCount; field += 1) this.lengths[start + field] = Math.min(lengths?.[field] ?? 0, 255);
   }
 
   private *documentsByShortId(): Iterable<[number, Record<string, unknown>]> {
@@ -139,9 +238,9 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     return this._nextId;
   }
 
-  /** Number of tokens MiniSearch counted for a field of a document. */
+  /** Number of tokens MiniSearch counted for a field of a document, up to 255. */
   fieldLength(shortId: number, fieldId: number): number {
-    return this.lengthsByShortId[shortId]?.[fieldId] ?? 0;
+    return this.lengths[shortId * this.fieldCount + fieldId] ?? 0;
   }
 
   postings(term: string): TermPostings | undefined {
