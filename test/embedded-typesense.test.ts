@@ -302,6 +302,18 @@ describe('embedded Typesense engine (official client)', () => {
       assert.deepEqual(ids(boosted).slice(0, 2), ['p3', 'p6']);
       const weighted = await documents.search({ q: '*', sort_by: '_eval([(category:=materials):3, (category:=electronics):2]):desc,rating:desc' });
       assert.deepEqual(ids(weighted), ['p1', 'p5', 'p2', 'p4', 'p6', 'p3']);
+      // A document scores the weight of the first branch it matches, even when a later one weighs more.
+      const firstBranch = '_eval([(in_stock:true && price:<1000):1, (category:=electronics):5]):desc,price:asc';
+      assert.deepEqual(ids(await documents.search({ q: '*', sort_by: firstBranch })), ['p2', 'p4', 'p5', 'p3', 'p1', 'p6']);
+      assert.deepEqual(ids(await documents.search({ q: '*', sort_by: '_eval(category:!=materials):desc,price:asc' })), ['p4', 'p3', 'p2', 'p6', 'p5', 'p1']);
+      const { results } = await client.multiSearch.perform({
+        searches: [
+          { collection: 'products', q: '*', sort_by: firstBranch, filter_by: 'in_stock:true' },
+          { collection: 'products', q: 'composite', query_by: 'description,tags', sort_by: `_text_match(buckets: 1):desc,${firstBranch}` },
+        ],
+      });
+      assert.deepEqual(ids(results[0] as never), ['p2', 'p4', 'p5', 'p1']);
+      assert.deepEqual(ids(results[1] as never), ['p5', 'p1']);
       const tooMany = await rejection(documents.search({ q: '*', sort_by: 'price:asc,rating:asc,_seq_id:asc,_text_match:desc' }));
       assert.equal(tooMany.httpStatus, 400);
       const unknown = await rejection(documents.search({ q: '*', sort_by: 'nope:asc' }));

@@ -66,6 +66,7 @@ export class CollectionStore {
         return definition ? analyzeText(text, definition.locale, this.schema.analyzerOptions(definition)) : [];
       },
       keepsOffsets: (field) => needsSegmentation(byName.get(field)?.locale),
+      exactKey: (field) => valueKeyOf(this.schema, field),
     });
   }
 

@@ -9,12 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { ApiError, badRequest } from './api-error';
 import type { CollectionStore } from './collection-store';
 import { countFacets, parseFacetRequest } from './facet-counter';
-import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterNode, type FilterPredicate } from './filter/index';
+import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterColumns as FilterColumnSource, type FilterNode, type FilterPredicate } from './filter/index';
 import { highlightMarks, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { bucketTextMatch, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
+import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
-import type { IndexedEntry, KeptOffsets } from './term-index';
+import type { IndexedEntry, KeptOffsets, TermIndex } from './term-index';
 import { analyzeText, foldedTerm, foldedText, needsSegmentation, normalizeTerm, type AnalyzerOptions, type Token } from './text-analyzer';
 
 export type SearchParams = Record<string, string | undefined>;
@@ -389,6 +389,35 @@ function parseQuery(q: string): { text: string; excluded: string[] } {
   return { text: kept.join(' '), excluded };
 }
 
+/**
+ * An `_eval` expression's score for every document, when each of its filters
+ * can be decided at once (`filterBitset`): the probes of a match sort the same
+ * tens of thousands of documents by the same boosts, read from documents one
+ * by one otherwise. Undefined when a filter needs the documents themselves.
+ */
+function evalScoresAtOnce(expression: string, store: CollectionStore): Float64Array | undefined {
+  const columns = filterColumnsOf(store.index);
+  const branches = evalBranches(expression.slice('_eval('.length, -1), store.schema);
+  const bitsets: Uint8Array[] = [];
+  for (const branch of branches) {
+    const passes = filterBitset(branch.node, columns);
+    if (!passes) return undefined;
+    bitsets.push(passes);
+  }
+  const scores = new Float64Array(columns.capacity);
+  // A document scores the weight of the first branch it matches: fill from the last branch back.
+  for (let b = branches.length - 1; b >= 0; b -= 1) {
+    const passes = bitsets[b]!;
+    const weight = branches[b]!.weight;
+    for (let i = 0; i < scores.length; i += 1) if (passes[i] === 1) scores[i] = weight;
+  }
+  return scores;
+}
+
+function filterColumnsOf(index: TermIndex): FilterColumnSource {
+  return { capacity: index.shortIdCapacity(), numbers: (field) => index.filterColumns.numbers(field), keys: (field) => index.filterColumns.keys(field) };
+}
+
 /** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */
 interface FilterMemo {
   node: FilterNode;
@@ -417,7 +446,11 @@ export class SearchBatch {
     const scores = byExpression;
     return (expression) => {
       let found = scores.get(expression);
-      if (!found) scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity())));
+      if (!found) {
+        scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity())));
+        const settled = evalScoresAtOnce(expression, store);
+        if (settled) found.settle(settled);
+      }
       return found;
     };
   }
@@ -430,7 +463,7 @@ export class SearchBatch {
       const node = parseFilterBy(filterBy, store.schema);
       memo = { node, predicate: compileFilter(node), constraints: exactMatchConstraints(node), outcomes: undefined, settled: false };
       const index = store.index;
-      const passes = filterBitset(node, { capacity: index.shortIdCapacity(), numericColumn: (field) => index.numericColumns.column(field) });
+      const passes = filterBitset(node, filterColumnsOf(index));
       if (passes) {
         for (let i = 0; i < passes.length; i += 1) passes[i] = passes[i] === 1 ? 1 : 2;
         memo.outcomes = passes;
@@ -513,7 +546,8 @@ export class SearchExecutor {
         // Every stored document is in the term index, so its slots name them all; the order of hits does not matter, ties go by sequence id.
         for (let shortId = 0; shortId < settled.length; shortId += 1) {
           const entry = settled[shortId] === 1 ? this.store.index.entryOf(shortId) : undefined;
-          if (entry) hits.push(wildcardHit(entry));
+          // Found through the term index's slots, so `_eval` scores kept by short id apply.
+          if (entry) hits.push({ ...wildcardHit(entry), shortId });
         }
       } else {
         const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;

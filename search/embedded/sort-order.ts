@@ -5,7 +5,7 @@
  * expression it matches).
  */
 import { ApiError, badRequest } from './api-error';
-import { compileFilter, parseFilterBy, type FilterSchema } from './filter/index';
+import { compileFilter, parseFilterBy, type FilterNode, type FilterSchema } from './filter/index';
 import { isStringType, readPath, type CollectionSchema } from './schema';
 
 export interface RankedHit {
@@ -68,18 +68,20 @@ function parseDirection(raw: string | undefined, expression: string): 1 | -1 {
   throw badRequest(`Order for field\` ${expression}\` should be either ASC or DESC.`);
 }
 
-function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => number {
+/** The filters of an `_eval(...)` expression (what is inside the parentheses) with their weights: one filter weighs 1. */
+export function evalBranches(inner: string, schema: FilterSchema): Array<{ node: FilterNode; weight: number }> {
   const trimmed = inner.trim();
-  if (!trimmed.startsWith('[')) {
-    const predicate = compileFilter(parseFilterBy(trimmed, schema));
-    return (hit) => (predicate(hit.doc) ? 1 : 0);
-  }
+  if (!trimmed.startsWith('[')) return [{ node: parseFilterBy(trimmed, schema), weight: 1 }];
   if (!trimmed.endsWith(']')) throw badRequest('Error parsing eval expression in sort_by clause.');
-  const branches = splitTopLevel(trimmed.slice(1, -1)).map((part) => {
+  return splitTopLevel(trimmed.slice(1, -1)).map((part) => {
     const match = /^\((.*)\)\s*:\s*(-?\d+(?:\.\d+)?)$/s.exec(part);
     if (!match) throw badRequest('Error parsing eval expression in sort_by clause.');
-    return { predicate: compileFilter(parseFilterBy(match[1]!, schema)), weight: Number(match[2]) };
+    return { node: parseFilterBy(match[1]!, schema), weight: Number(match[2]) };
   });
+}
+
+function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => number {
+  const branches = evalBranches(inner, schema).map(({ node, weight }) => ({ predicate: compileFilter(node), weight }));
   return (hit) => {
     for (const branch of branches) if (branch.predicate(hit.doc)) return branch.weight;
     return 0;
@@ -101,6 +103,12 @@ export class ScoreMemo {
   constructor(capacity: number) {
     this.byShortId = new Float64Array(capacity);
     this.known = new Uint8Array(capacity);
+  }
+
+  /** Every document's score at once, by short id (`filterBitset` of each branch). */
+  settle(scores: Float64Array): void {
+    this.byShortId.set(scores.subarray(0, this.byShortId.length));
+    this.known.fill(1);
   }
 
   scoreOf(hit: RankedHit, score: (hit: RankedHit) => number): number {

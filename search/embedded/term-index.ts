@@ -11,7 +11,7 @@
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import { NumericColumns } from './numeric-columns';
+import { FilterColumns, type ExactKey } from './filter-columns';
 import type { Token } from './text-analyzer';
 
 export interface IndexedEntry {
@@ -30,6 +30,8 @@ export interface TermIndexOptions {
    * highlights half the cost of a search that returns many hits.
    */
   keepsOffsets: (field: string) => boolean;
+  /** How `:=` compares a field's values, for `filterColumns` (undefined: not a string or bool field). */
+  exactKey: (field: string) => ExactKey | undefined;
 }
 
 /** See `TermIndex.fieldOffsets`. */
@@ -111,7 +113,10 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     this.fieldCount = options.fields.length;
     this.fieldNames = options.fields;
     this.keptField = options.keepsOffsets;
+    this.filterColumns = new FilterColumns(() => this.documentsByShortId(), options.exactKey);
   }
+
+  readonly filterColumns: FilterColumns;
 
   private readonly keptField: (field: string) => boolean;
   private readonly fieldNames: string[];
@@ -139,7 +144,6 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
    */
   private lengths = new Uint8Array(0);
   private readonly fieldCount: number;
-  readonly numericColumns = new NumericColumns(() => this.documentsByShortId());
 
   override add(entry: IndexedEntry): void {
     this.capturing = true;
@@ -153,7 +157,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     this.captured.clear();
     this.byShortId[shortId] = entry;
     this.recordLengths(shortId, this._fieldLength.get(shortId));
-    this.numericColumns.add(shortId, entry.doc);
+    this.filterColumns.add(shortId, entry.doc);
   }
 
   override remove(entry: IndexedEntry): void {
@@ -163,7 +167,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     this.byShortId[shortId] = undefined;
     this.recordLengths(shortId, undefined);
     this.offsetsByShortId[shortId] = undefined;
-    this.numericColumns.remove(shortId);
+    this.filterColumns.remove(shortId, entry.doc);
   }
 
   private encodeOffsets(): Uint16Array | Uint32Array | undefined {

@@ -4,15 +4,18 @@ export interface FilterColumns {
   /** One more than the largest document slot. */
   capacity: number;
   /** A top-level field's numbers by slot (NaN: no number there), or undefined when the field cannot be read that way. */
-  numericColumn(field: string): Float64Array | undefined;
+  numbers(field: string): Float64Array | undefined;
+  /** The slots holding each exact-match key of a string or bool field (`exactMatchKey` forms; `true`/`false`), or undefined. */
+  keys(field: string): Map<string, Set<number>> | undefined;
 }
 
 /**
  * The filter's verdict for every document slot at once (1 passes, 0 fails),
- * when it is built only of `&&`, `||` and numeric comparisons on scalar
- * fields; undefined otherwise, and the compiled predicate reads documents one
- * by one. Same semantics as `compileFilter`: a document without a number in
- * the field fails a positive clause and passes a negated one.
+ * when it is built only of `&&`, `||`, numeric comparisons on scalar fields
+ * and whole-value (`:=`) or bool matches; undefined otherwise, and the
+ * compiled predicate reads documents one by one. Same semantics as
+ * `compileFilter`: a document without the value fails a positive clause and
+ * passes a negated one.
  */
 export function filterBitset(node: FilterNode, columns: FilterColumns): Uint8Array | undefined {
   switch (node.kind) {
@@ -27,8 +30,15 @@ export function filterBitset(node: FilterNode, columns: FilterColumns): Uint8Arr
       else for (let i = 0; i < left.length; i += 1) left[i]! |= right[i]!;
       return left;
     }
+    case 'string': {
+      if (node.mode !== 'equals' || node.patterns.some((pattern) => pattern.prefix)) return undefined;
+      const patterns = node.patterns.filter((pattern) => pattern.tokens.length > 0);
+      return keyed(columns, node.field, patterns.map((pattern) => pattern.tokens.join(' ')), node.negate);
+    }
+    case 'bool':
+      return keyed(columns, node.field, node.values.map(String), node.negate);
     case 'numeric': {
-      const values = columns.numericColumn(node.field);
+      const values = columns.numbers(node.field);
       if (!values) return undefined;
       const passes = new Uint8Array(columns.capacity);
       const end = Math.min(values.length, passes.length);
@@ -39,6 +49,15 @@ export function filterBitset(node: FilterNode, columns: FilterColumns): Uint8Arr
     default:
       return undefined;
   }
+}
+
+function keyed(columns: FilterColumns, field: string, wanted: string[], negate: boolean): Uint8Array | undefined {
+  const sets = columns.keys(field);
+  if (!sets) return undefined;
+  const passes = new Uint8Array(columns.capacity);
+  for (const key of wanted) for (const slot of sets.get(key) ?? []) passes[slot] = 1;
+  if (negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
+  return passes;
 }
 
 /** Sets the slots whose value meets the condition (NaN meets none). */

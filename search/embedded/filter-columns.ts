@@ -1,0 +1,99 @@
+/**
+ * What filters read of documents, laid out by MiniSearch short id, built the
+ * first time a filter needs a field and kept by the term index's writes: the
+ * numbers of a numeric field in a typed array, and the documents holding each
+ * exact-match key of a string or bool field. A filter built of such clauses
+ * is decided for every document at once (`filterBitset`) instead of reading
+ * the field from documents scattered over the heap: the eligibility filter of
+ * a match reached a hundred thousand or more documents that way, most of them
+ * to refuse, and the `_eval` boosts of its probes as many again.
+ */
+export type ExactKey = (value: unknown) => string | undefined;
+
+export class FilterColumns {
+  private readonly numeric = new Map<string, NumericColumn>();
+  private readonly keyed = new Map<string, KeySets>();
+
+  constructor(
+    private readonly documents: () => Iterable<[shortId: number, doc: Record<string, unknown>]>,
+    /** The exact-match key of a field's values (as `:=` compares them), or undefined for fields of other types. */
+    private readonly keyOf: (field: string) => ExactKey | undefined,
+  ) {}
+
+  /** The field's values by short id (NaN where a document holds no number), or undefined when some document holds an array there. */
+  numbers(field: string): Float64Array | undefined {
+    if (field.includes('.')) return undefined;
+    let column = this.numeric.get(field);
+    if (!column) {
+      column = new NumericColumn();
+      for (const [shortId, doc] of this.documents()) column.set(shortId, doc[field]);
+      this.numeric.set(field, column);
+    }
+    return column.usable ? column.values : undefined;
+  }
+
+  /** Short ids of the documents holding each key (any element, for arrays), or undefined for a field without exact-match keys. */
+  keys(field: string): Map<string, Set<number>> | undefined {
+    if (field.includes('.')) return undefined;
+    let sets = this.keyed.get(field);
+    if (!sets) {
+      const key = this.keyOf(field);
+      if (!key) return undefined;
+      sets = new KeySets(key);
+      for (const [shortId, doc] of this.documents()) sets.add(shortId, doc[field]);
+      this.keyed.set(field, sets);
+    }
+    return sets.byKey;
+  }
+
+  add(shortId: number, doc: Record<string, unknown>): void {
+    for (const [field, column] of this.numeric) column.set(shortId, doc[field]);
+    for (const [field, sets] of this.keyed) sets.add(shortId, doc[field]);
+  }
+
+  remove(shortId: number, doc: Record<string, unknown>): void {
+    for (const column of this.numeric.values()) column.set(shortId, undefined);
+    for (const [field, sets] of this.keyed) sets.remove(shortId, doc[field]);
+  }
+}
+
+class NumericColumn {
+  values = new Float64Array(1024).fill(NaN);
+  /** False once any document held an array: then "any element" semantics need the documents themselves. */
+  usable = true;
+
+  set(shortId: number, value: unknown): void {
+    if (Array.isArray(value)) this.usable = false;
+    if (shortId >= this.values.length) {
+      const grown = new Float64Array(Math.max(shortId + 1, this.values.length * 2)).fill(NaN);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[shortId] = typeof value === 'number' ? value : NaN;
+  }
+}
+
+class KeySets {
+  readonly byKey = new Map<string, Set<number>>();
+
+  constructor(private readonly keyOf: ExactKey) {}
+
+  add(shortId: number, value: unknown): void {
+    for (const element of Array.isArray(value) ? value : [value]) {
+      const key = this.keyOf(element);
+      if (key === undefined) continue;
+      let ids = this.byKey.get(key);
+      if (!ids) this.byKey.set(key, (ids = new Set()));
+      ids.add(shortId);
+    }
+  }
+
+  remove(shortId: number, value: unknown): void {
+    for (const element of Array.isArray(value) ? value : [value]) {
+      const key = this.keyOf(element);
+      const ids = key === undefined ? undefined : this.byKey.get(key);
+      ids?.delete(shortId);
+      if (ids?.size === 0) this.byKey.delete(key!);
+    }
+  }
+}
