@@ -25,6 +25,8 @@ export interface SortKey {
   buckets?: { count: number } | { size: number };
   /** The key is `_text_match`. */
   textMatch?: true;
+  /** Reading the value costs no more than looking it up (the text match, remembered `_eval` scores): `topHits` keeps no copy. */
+  direct?: true;
 }
 
 const MAX_SORT_FIELDS = 3;
@@ -142,12 +144,12 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
     const direction = parseDirection(clause.slice(colon + 1), expression);
     if (expression.startsWith('_eval(') && expression.endsWith(')')) {
       const score = evalScorer(expression.slice('_eval('.length, -1), schema);
-      return { direction, value: evalScores ? remembered(score, evalScores(expression)) : score };
+      return evalScores ? { direction, value: remembered(score, evalScores(expression)), direct: true } : { direction, value: score };
     }
     const name = expression.replace(/\(.*\)$/s, '').trim();
     if (name === '_text_match') {
       const buckets = parseTextMatchBuckets(expression);
-      return { direction, value: (hit) => hit.textMatch, textMatch: true, ...(buckets ? { buckets } : {}) };
+      return { direction, value: (hit) => hit.textMatch, textMatch: true, direct: true, ...(buckets ? { buckets } : {}) };
     }
     if (name === '_seq_id') return { direction, value: (hit) => hit.seq };
     const field = schema.declared(name);
@@ -194,10 +196,11 @@ function defaultClauses(schema: CollectionSchema, textQuery: boolean): string[] 
  * result set of tens of thousands of hits is never fully sorted.
  */
 export function topHits<T extends RankedHit>(hits: T[], keys: SortKey[], count: number): T[] {
-  const columns = keys.map(() => new Array<number | string | undefined>(hits.length));
-  const known = keys.map(() => new Uint8Array(hits.length));
+  const columns = keys.map((key) => (key.direct ? undefined : new Array<number | string | undefined>(hits.length)));
+  const known = keys.map((key) => (key.direct ? undefined : new Uint8Array(hits.length)));
   const valueAt = (k: number, i: number): number | string | undefined => {
-    const column = columns[k]!;
+    const column = columns[k];
+    if (column === undefined) return keys[k]!.value(hits[i]!);
     if (known[k]![i] === 0) {
       column[i] = keys[k]!.value(hits[i]!);
       known[k]![i] = 1;
@@ -270,6 +273,6 @@ export function bucketTextMatch<T extends RankedHit>(ordered: T[], keys: SortKey
     const anchor = ordered[start]!.textMatch;
     for (let i = start; i < Math.min(start + blockLength, bucketed); i += 1) anchors.set(ordered[i]!, anchor);
   }
-  const bucketedKeys = keys.map((key, k) => (k === at ? { ...key, value: (hit: RankedHit) => anchors.get(hit) } : key));
+  const bucketedKeys = keys.map((key, k): SortKey => (k === at ? { direction: key.direction, value: (hit: RankedHit) => anchors.get(hit), textMatch: true } : key));
   return [...topHits(ordered.slice(0, bucketed), bucketedKeys, bucketed), ...ordered.slice(bucketed)];
 }
