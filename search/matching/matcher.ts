@@ -1,6 +1,8 @@
 import type { Client } from 'typesense';
 import type { CalendarDay, Eligibility } from '../../server/matching/eligibility';
-import { buildMatchPlan, eligibilityFilter, type MatchNeed } from './match.query';
+import type { SearchResponse } from 'typesense/lib/Typesense/Documents';
+import type { CapabilitySearchDocument } from '../capabilities/capability.mapper';
+import { buildMatchPlan, eligibilityFilter, type MatchNeed, type MatchPlan } from './match.query';
 import { runProbes } from './probe-fusion';
 import { toMatchResults, toNearMisses, type MatchResult, type NearMiss } from './match.response';
 
@@ -24,6 +26,19 @@ export interface MatchOutcome {
   refused: string[];
 }
 
+/** Typesense's default `limit_multi_searches`. */
+const MULTI_SEARCH_LIMIT = 50;
+
+/**
+ * Both plans in one `multi_search` when they fit: one round trip, and the
+ * engine works out the boosts the two plans share once.
+ */
+async function runPlans(client: Client, eligible: MatchPlan['searches'], open: MatchPlan['searches']): Promise<[Array<SearchResponse<CapabilitySearchDocument>>, Array<SearchResponse<CapabilitySearchDocument>>]> {
+  if (eligible.length + open.length > MULTI_SEARCH_LIMIT) return Promise.all([runProbes(client, eligible), runProbes(client, open)]);
+  const responses = await runProbes(client, [...eligible, ...open]);
+  return [responses.slice(0, eligible.length), responses.slice(eligible.length)];
+}
+
 /** Ranked eligible capabilities for a need, and the strong fits a hard requirement keeps out. */
 export async function findMatches(client: Client, need: MatchNeed, options: MatchOptions): Promise<MatchOutcome> {
   const limit = options.limit ?? 20;
@@ -34,7 +49,7 @@ export async function findMatches(client: Client, need: MatchNeed, options: Matc
   // A page shows a few near misses: their probes need fewer hits than the matches' do.
   const nearMissHits = Math.max(20, 2 * (options.nearMissLimit ?? 5));
   const openPlan = hard.satisfiable && hard.filter === undefined ? undefined : buildMatchPlan(need, { ...base, eligibleOnly: false, perProbe: nearMissHits });
-  const [eligibleResponses, openResponses] = await Promise.all([runProbes(client, eligiblePlan.searches), openPlan ? runProbes(client, openPlan.searches) : []]);
+  const [eligibleResponses, openResponses] = await runPlans(client, eligiblePlan.searches, openPlan?.searches ?? []);
 
   const candidates = toMatchResults(eligiblePlan, eligibleResponses, Number.MAX_SAFE_INTEGER);
   const matches: MatchResult[] = [];
