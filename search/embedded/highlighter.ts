@@ -29,18 +29,21 @@ export interface Mark {
   end: number;
 }
 
-function findMarks(tokens: Token[], value: string, match: (term: string) => TermMatch | undefined): Array<Mark & { index: number }> {
+/** `textAt(i)`: the index term of token i, or undefined when it cannot be one the query matched. */
+function findMarks(value: string, tokens: TokenBounds, textAt: (index: number) => string | undefined, match: (term: string) => TermMatch | undefined): Array<Mark & { index: number }> {
   const marks: Array<Mark & { index: number }> = [];
-  tokens.forEach((token, index) => {
-    const found = match(token.text);
-    if (!found) return;
-    let end = token.end;
+  for (let index = 0; index < tokens.count; index += 1) {
+    const text = textAt(index);
+    const found = text === undefined ? undefined : match(text);
+    if (!found) continue;
+    const start = tokens.start(index);
+    let end = tokens.end(index);
     // Prefix matches mark only the typed part when the source token is plain enough to map character offsets.
-    if (found.prefixLength !== undefined && token.end - token.start === token.text.length && value.slice(token.start, token.end).toLowerCase() === token.text) {
-      end = token.start + Math.min(found.prefixLength, token.text.length);
+    if (found.prefixLength !== undefined && end - start === text!.length && value.slice(start, end).toLowerCase() === text) {
+      end = start + Math.min(found.prefixLength, text!.length);
     }
-    marks.push({ start: token.start, end, index });
-  });
+    marks.push({ start, end, index });
+  }
   return marks;
 }
 
@@ -56,7 +59,13 @@ function render(value: string, from: number, to: number, marks: Mark[], options:
 }
 
 export function highlightValue(value: string, tokens: Token[], match: (term: string) => TermMatch | undefined, options: HighlightOptions): FieldHighlight | undefined {
-  return highlightMarks(value, findMarks(tokens, value, match), { count: tokens.length, start: (i) => tokens[i]!.start, end: (i) => tokens[i]!.end }, options);
+  const bounds: TokenBounds = { count: tokens.length, start: (i) => tokens[i]!.start, end: (i) => tokens[i]!.end };
+  return highlightTokens(value, bounds, (i) => tokens[i]!.text, match, options);
+}
+
+/** The highlight of a value whose tokens are known by position, their index terms read on demand (see `findMarks`). */
+export function highlightTokens(value: string, tokens: TokenBounds, textAt: (index: number) => string | undefined, match: (term: string) => TermMatch | undefined, options: HighlightOptions): FieldHighlight | undefined {
+  return highlightMarks(value, findMarks(value, tokens, textAt, match), tokens, options);
 }
 
 /** Where a value's tokens are, by position: enough to cut a snippet. */

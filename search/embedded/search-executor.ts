@@ -10,7 +10,7 @@ import { ApiError, badRequest } from './api-error';
 import type { CollectionStore } from './collection-store';
 import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterColumns as FilterColumnSource, type FilterNode, type FilterPredicate } from './filter/index';
-import { highlightMarks, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
+import { highlightMarks, highlightTokens, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
 import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
@@ -110,16 +110,21 @@ interface FieldHighlighter {
   indexed: boolean;
   /** The matcher's terms when all match whole tokens (no prefix matches). */
   exactTerms: string[] | undefined;
+  /** Lengths of the matcher's terms. */
+  termLengths: Set<number>;
   options: HighlightOptions;
 }
 
 /** True when every token is made of characters `normalizeTerm` leaves alone (CJK unified ideographs, a–z, 0–9), so each token is its own index term. */
 function plainTokens(value: string, bounds: TokenBounds): boolean {
-  for (let i = 0; i < bounds.count; i += 1) {
-    for (let at = bounds.start(i), end = bounds.end(i); at < end; at += 1) {
-      const code = value.charCodeAt(at);
-      if (!((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) return false;
-    }
+  for (let i = 0; i < bounds.count; i += 1) if (!plainSpan(value, bounds.start(i), bounds.end(i))) return false;
+  return true;
+}
+
+function plainSpan(value: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at += 1) {
+    const code = value.charCodeAt(at);
+    if (!((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) return false;
   }
   return true;
 }
@@ -160,13 +165,14 @@ function highlightKept(value: string, from: number, kept: KeptOffsets, highlight
     marks.sort((a, b) => a.start - b.start);
     return highlightMarks(value, marks, bounds, highlighter.options);
   }
-  const tokens: Token[] = [];
-  for (let i = 0; i < bounds.count; i += 1) {
+  const textAt = (i: number): string | undefined => {
     const start = bounds.start(i);
     const end = bounds.end(i);
-    tokens.push({ text: normalizeTerm(value.slice(start, end)), start, end });
-  }
-  return highlightValue(value, tokens, highlighter.match, highlighter.options);
+    // A plain token as long as none of the terms is its own index term and cannot match: no string is made for it.
+    if (!highlighter.termLengths.has(end - start) && plainSpan(value, start, end)) return undefined;
+    return normalizeTerm(value.slice(start, end));
+  };
+  return highlightTokens(value, bounds, textAt, highlighter.match, highlighter.options);
 }
 
 /** False when a value cannot hold any of the folded terms (see `foldedText`). */
@@ -228,7 +234,9 @@ type ScratchArrayOf<K extends ScratchKind> = K extends 'int8' ? Int8Array : K ex
  */
 class MatchState {
   readonly capacity: number;
-  readonly touched: number[] = [];
+  /** Short ids recorded, in first-recorded order: `touched[0 .. touchedCount)`. */
+  readonly touched: Int32Array;
+  touchedCount = 0;
   /** cost + 1 per (document, token); 0 = token not matched. */
   private readonly costs: Int8Array;
   /** Bit i set when token i matched through a prefix expansion rather than the whole term. */
@@ -243,18 +251,22 @@ class MatchState {
     this.prefixMasks = scratch.take('int32', capacity);
     this.fieldMasks = scratch.take('int32', capacity * fieldCount);
     this.seen = scratch.take('uint8', capacity);
+    this.touched = scratch.take('int32', capacity);
   }
 
   release(): void {
     const { tokenCount, fieldCount } = this;
-    for (const shortId of this.touched) {
+    for (let i = 0; i < this.touchedCount; i += 1) {
+      const shortId = this.touched[i]!;
       this.seen[shortId] = 0;
       this.prefixMasks[shortId] = 0;
       // Plain loops: a query has a few tokens and fields, and fill() per document cost more than the clearing.
       for (let slot = shortId * tokenCount, end = slot + tokenCount; slot < end; slot += 1) this.costs[slot] = 0;
       for (let slot = shortId * fieldCount, end = slot + fieldCount; slot < end; slot += 1) this.fieldMasks[slot] = 0;
     }
-    this.touched.length = 0;
+    this.touched.fill(0, 0, this.touchedCount);
+    this.touchedCount = 0;
+    scratch.give('int32', this.touched);
     scratch.give('int8', this.costs);
     scratch.give('int32', this.prefixMasks);
     scratch.give('int32', this.fieldMasks);
@@ -264,7 +276,7 @@ class MatchState {
   record(shortId: number, token: number, cost: number, prefix: boolean, field: number): void {
     if (!this.seen[shortId]) {
       this.seen[shortId] = 1;
-      this.touched.push(shortId);
+      this.touched[this.touchedCount++] = shortId;
     }
     const slot = shortId * this.tokenCount + token;
     const previous = this.costs[slot]! - 1;
@@ -571,7 +583,7 @@ export class SearchExecutor {
       facet_counts: facetCounts,
       found,
       hits: pageHits.map((hit) => {
-        const { highlight, highlights } = this.highlight(hit.doc, hit.shortId, highlighters);
+        const { highlight, highlights } = this.highlight(hit.doc, hit.shortId, highlighters, highlightV1);
         return {
           document: projectDocument(hit.doc, include, exclude),
           highlight,
@@ -719,7 +731,7 @@ export class SearchExecutor {
     try {
       return this.collectHits(variant, state, taken, top);
     } finally {
-      for (const shortId of state.touched) taken[shortId] = 0;
+      for (let i = 0; i < state.touchedCount; i += 1) taken[state.touched[i]!] = 0;
       scratch.give('uint8', taken);
       state.release();
     }
@@ -763,7 +775,8 @@ export class SearchExecutor {
       }
       // Only compared with the two thresholds, so counting can stop once both are reached.
       fullCount = 0;
-      for (const shortId of state.touched) {
+      for (let i = 0; i < state.touchedCount; i += 1) {
+        const shortId = state.touched[i]!;
         if (fullCount >= enough) break;
         if (state.matchedMask(shortId) === fullMask && passesShort(shortId)) fullCount += 1;
       }
@@ -780,7 +793,8 @@ export class SearchExecutor {
     const hits: Hit[] = [];
     for (const required of accepted) {
       if (required !== fullMask && found.length >= dropThreshold) break;
-      for (const shortId of state.touched) {
+      for (let i = 0; i < state.touchedCount; i += 1) {
+        const shortId = state.touched[i]!;
         if (taken[shortId]) continue;
         const matchedMask = state.matchedMask(shortId);
         if ((matchedMask & required) !== required || !passesShort(shortId)) continue;
@@ -873,6 +887,7 @@ export class SearchExecutor {
         match: (term: string) => matcher.get(term),
         memo,
         foldedTerms: needsSegmentation(field.locale) ? [...matcher.keys()].map(foldedTerm) : undefined,
+        termLengths: new Set([...matcher.keys()].map((term) => term.length)),
         exactTerms: [...matcher.values()].every((found) => found.prefixLength === undefined) ? [...matcher.keys()] : undefined,
         indexed: inIndex !== undefined && inIndex.locale === field.locale && JSON.stringify(this.store.schema.analyzerOptions(inIndex)) === JSON.stringify(analyzer),
         options: { startTag, endTag, snippetThreshold, affixTokens, full: full.has(field.name) },
@@ -881,7 +896,8 @@ export class SearchExecutor {
   }
 
   /** `shortId` is the hit's place in the term index (-1 for wildcard hits). */
-  private highlight(doc: Json, shortId: number, highlighters: FieldHighlighter[]): { highlight: Json; highlights: Json[] } {
+  /** `withV1`: also the older `highlights` array. */
+  private highlight(doc: Json, shortId: number, highlighters: FieldHighlighter[], withV1: boolean): { highlight: Json; highlights: Json[] } {
     const highlight: Json = {};
     const highlights: Json[] = [];
     for (const highlighter of highlighters) {
@@ -900,7 +916,7 @@ export class SearchExecutor {
         const result = highlightOf(value, 0);
         if (!result) continue;
         highlight[field.name] = result;
-        highlights.push({ field: field.name, ...result });
+        if (withV1) highlights.push({ field: field.name, ...result });
       } else if (Array.isArray(value)) {
         let from = 0;
         const perElement: Array<FieldHighlight | undefined> = value.map((item) => {
@@ -911,6 +927,7 @@ export class SearchExecutor {
         });
         if (!perElement.some(Boolean)) continue;
         highlight[field.name] = perElement.map((result, i) => result ?? { matched_tokens: [], snippet: String(value[i]) });
+        if (!withV1) continue;
         const indices = perElement.flatMap((result, i) => (result ? [i] : []));
         highlights.push({
           field: field.name,

@@ -210,8 +210,9 @@ export function topHits<T extends RankedHit>(hits: T[], keys: SortKey[], count: 
   /** Negative when hit a sorts before hit b. */
   const compare = (a: number, b: number): number => {
     for (let k = 0; k < keys.length; k += 1) {
-      const left = valueAt(k, a);
-      const right = valueAt(k, b);
+      // The text match is read in place: through a key's function every comparison boxed a double.
+      const left = keys[k]!.textMatch ? hits[a]!.textMatch : valueAt(k, a);
+      const right = keys[k]!.textMatch ? hits[b]!.textMatch : valueAt(k, b);
       if (left === right) continue;
       const key = keys[k]!;
       if (left === undefined) return key.missingFirst ? -1 : 1;
@@ -273,6 +274,6 @@ export function bucketTextMatch<T extends RankedHit>(ordered: T[], keys: SortKey
     const anchor = ordered[start]!.textMatch;
     for (let i = start; i < Math.min(start + blockLength, bucketed); i += 1) anchors.set(ordered[i]!, anchor);
   }
-  const bucketedKeys = keys.map((key, k): SortKey => (k === at ? { direction: key.direction, value: (hit: RankedHit) => anchors.get(hit), textMatch: true } : key));
+  const bucketedKeys = keys.map((key, k): SortKey => (k === at ? { direction: key.direction, value: (hit: RankedHit) => anchors.get(hit) } : key));
   return [...topHits(ordered.slice(0, bucketed), bucketedKeys, bucketed), ...ordered.slice(bucketed)];
 }
