@@ -32,6 +32,8 @@ interface Reply {
   body: unknown;
   /** Already-serialised text body (JSONL endpoints). */
   text?: string;
+  /** Already-serialised JSON body. */
+  json?: string;
 }
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -51,7 +53,7 @@ export function createRequestHandler(registry: CollectionRegistry, apiKey: strin
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
   const isText = reply.text !== undefined;
-  const payload = isText ? reply.text! : JSON.stringify(reply.body);
+  const payload = isText ? reply.text! : (reply.json ?? JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
@@ -161,7 +163,7 @@ async function route(registry: CollectionRegistry, ctx: RequestContext): Promise
     case 'synonym_sets':
       return synonymSetsRoute(registry, name, sub, id, extra, ctx);
     case 'multi_search':
-      if (method === 'POST' && !name) return ok(await multiSearch(registry, ctx));
+      if (method === 'POST' && !name) return multiSearch(registry, ctx);
       return notFoundReply();
     default:
       return notFoundReply();
@@ -258,7 +260,13 @@ function stringifyParams(raw: Record<string, unknown>): SearchParams {
   return params;
 }
 
-async function multiSearch(registry: CollectionRegistry, ctx: RequestContext): Promise<{ results: unknown[] }> {
+/**
+ * Each result is serialised as soon as it is computed: a match sends some
+ * thirty searches of fifty hits, and holding all their hits until the end
+ * made them outlive young-generation collections (costly copies and early
+ * promotion on a large heap).
+ */
+async function multiSearch(registry: CollectionRegistry, ctx: RequestContext): Promise<Reply> {
   const body = await ctx.readJson();
   const searches = (body as { searches?: unknown } | null)?.searches;
   if (!Array.isArray(searches)) throw badRequest('Missing `searches` array.');
@@ -274,11 +282,11 @@ async function multiSearch(registry: CollectionRegistry, ctx: RequestContext): P
       if (!collection) throw badRequest('Parameter `collection` is required.');
       const store = registry.find(collection);
       if (!store) throw new ApiError(404, `Could not find a collection with name \`${collection}\`.`);
-      return runSearch(store, params, synonymRules(registry, store, params), collection, batch);
+      return JSON.stringify(runSearch(store, params, synonymRules(registry, store, params), collection, batch));
     } catch (error) {
-      if (error instanceof ApiError) return { code: error.status, error: error.message };
+      if (error instanceof ApiError) return JSON.stringify({ code: error.status, error: error.message });
       throw error;
     }
   });
-  return { results };
+  return { status: 200, body: undefined, json: `{"results":[${results.join(',')}]}` };
 }
