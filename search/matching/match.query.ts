@@ -199,7 +199,7 @@ function strongestProbes(probes: MatchProbe[]): MatchProbe[] {
   return [...strong, ...rest.slice(0, Math.max(0, NEAR_MISS_MIN_PROBES - strong.length))].slice(0, NEAR_MISS_PROBES);
 }
 
-/** A probe is one concept: every token of it must be present, spelled as written, in the fields by their weights. */
+/** A probe is one concept: every token of it must be present, spelled as written, in the fields by their weights; its highlights name the words found. */
 export function exactProbe(probe: MatchProbe, fields: readonly string[], weights: readonly number[]) {
   return {
     q: probe.tokens.join(' '),
@@ -211,6 +211,9 @@ export function exactProbe(probe: MatchProbe, fields: readonly string[], weights
     typo_tokens_threshold: 0,
     highlight_fields: fields.join(','),
     enable_highlight_v1: false,
+    // Ranking and explanations read the matched words, never the snippet: the matched word alone keeps the responses short.
+    snippet_threshold: 0,
+    highlight_affix_num_tokens: 0,
   };
 }
 
