@@ -12,7 +12,7 @@ import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterColumns as FilterColumnSource, type FilterNode, type FilterPredicate } from './filter/index';
 import { highlightMarks, highlightTokens, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit } from './sort-order';
+import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit, type SortKey } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
 import type { IndexedEntry, KeptOffsets, TermIndex } from './term-index';
 import { analyzeText, foldedTerm, foldedText, needsSegmentation, normalizeTerm, type AnalyzerOptions, type Token } from './text-analyzer';
@@ -451,6 +451,18 @@ export class SearchBatch {
   private readonly filters = new Map<CollectionStore, Map<string, FilterMemo>>();
   private readonly evalScores = new Map<CollectionStore, Map<string, ScoreMemo>>();
 
+  private readonly parsedSorts = new Map<CollectionStore, Map<string, SortKey[]>>();
+
+  /** The parsed `sort_by` of a search; the probes of a match all sort alike, and parsing compiled every `_eval` filter again. */
+  sortKeys(store: CollectionStore, sortBy: string | undefined, textQuery: boolean, parse: () => SortKey[]): SortKey[] {
+    let byText = this.parsedSorts.get(store);
+    if (!byText) this.parsedSorts.set(store, (byText = new Map()));
+    const key = `${textQuery ? 'text' : 'wildcard'}|${sortBy ?? ''}`;
+    let keys = byText.get(key);
+    if (!keys) byText.set(key, (keys = parse()));
+    return keys;
+  }
+
   /** `_eval` scores of a sort expression, for `parseSortBy`. */
   sortScores(store: CollectionStore): EvalScores {
     let byExpression = this.evalScores.get(store);
@@ -538,7 +550,7 @@ export class SearchExecutor {
     }
 
     const plans = this.planFields(wildcard);
-    const sortKeys = wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store)));
+    const sortKeys = this.batch.sortKeys(this.store, params.sort_by, !wildcard, () => wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store))));
     const startTag = params.highlight_start_tag ?? '<mark>';
     const endTag = params.highlight_end_tag ?? '</mark>';
     const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
