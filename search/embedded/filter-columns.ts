@@ -39,8 +39,14 @@ export class FilterColumns {
     if (!sets) {
       const key = this.keyOf(field);
       if (!key) return undefined;
-      sets = new KeySets(key);
-      for (const [shortId, doc] of this.documents()) sets.add(shortId, doc[field]);
+      // Building analyses every value; codes, provinces and flags repeat across the collection, so each distinct value is analysed once.
+      const seen = new Map<unknown, string | undefined>();
+      const building = new KeySets((value) => {
+        if (!seen.has(value)) seen.set(value, key(value));
+        return seen.get(value);
+      });
+      for (const [shortId, doc] of this.documents()) building.add(shortId, doc[field]);
+      sets = new KeySets(key, building.byKey);
       this.keyed.set(field, sets);
     }
     return sets.byKey;
@@ -74,9 +80,10 @@ class NumericColumn {
 }
 
 class KeySets {
-  readonly byKey = new Map<string, Set<number>>();
-
-  constructor(private readonly keyOf: ExactKey) {}
+  constructor(
+    private readonly keyOf: ExactKey,
+    readonly byKey = new Map<string, Set<number>>(),
+  ) {}
 
   add(shortId: number, value: unknown): void {
     for (const element of Array.isArray(value) ? value : [value]) {
