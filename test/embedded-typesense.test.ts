@@ -287,8 +287,8 @@ describe('embedded Typesense engine (official client)', () => {
         assert.ok(pruned.found > 10, `${query.q} matches more than a page`);
         assert.equal(pruned.found, complete.found);
         assert.deepEqual(
-          pruned.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]),
-          complete.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match]),
+          pruned.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match, hit.text_match_info]),
+          complete.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match, hit.text_match_info]),
           query.q,
         );
       }

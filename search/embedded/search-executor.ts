@@ -149,7 +149,10 @@ function highlightKept(value: string, from: number, kept: KeptOffsets, highlight
   const to = from + value.length;
   while (last < count && offsets[at + 2 * last + 1]! <= to) last += 1;
   const bounds = { count: last - first, start: (i: number) => offsets[at + 2 * (first + i)]! - from, end: (i: number) => offsets[at + 2 * (first + i) + 1]! - from };
-  if (highlighter.exactTerms && plainTokens(value, bounds)) {
+  const plain = plainTokens(value, bounds);
+  // Plain tokens are found by the terms themselves below; other values are first ruled out cheaply when they cannot hold a term.
+  if (!plain && !mayHold(value, highlighter.foldedTerms)) return undefined;
+  if (highlighter.exactTerms && plain) {
     const marks: Array<{ start: number; end: number; index: number }> = [];
     for (const term of highlighter.exactTerms) {
       for (let found = value.indexOf(term); found >= 0; found = value.indexOf(term, found + 1)) {
@@ -819,9 +822,32 @@ export class SearchExecutor {
     if (!top) return { hits, found: found.length };
     const floor = textMatchFloor(scores, top.count);
     found.forEach((shortId, i) => {
-      if (scores[i]! >= floor) hits.push(this.score(shortId, state, state.matchedMask(shortId), variant));
+      if (scores[i]! >= floor) hits.push(this.scored(shortId, scores[i]!, state, variant));
     });
     return { hits, found: found.length };
+  }
+
+  /**
+   * The hit of a document whose text match is known: its parts are read back
+   * from the score's bit fields, measuring again only when the count of
+   * fields matched reached the field's cap (15).
+   */
+  private scored(shortId: number, textMatch: number, state: MatchState, variant: Variant): Hit {
+    const fieldsMatched = Math.floor(textMatch / 2 ** 24) % 16;
+    if (fieldsMatched === 15) return this.score(shortId, state, state.matchedMask(shortId), variant);
+    const { seq, doc } = this.store.index.entryOf(shortId)!;
+    return {
+      seq,
+      shortId,
+      doc,
+      textMatch,
+      tokensMatched: Math.floor(textMatch / 2 ** 48),
+      tokenCount: variant.tokens.length,
+      typoPrefix: 127 - (Math.floor(textMatch / 2 ** 41) % 128),
+      bestWeight: Math.floor(textMatch / 2 ** 28) % 128,
+      fieldsMatched,
+      exact: Math.floor(textMatch / 2 ** 35) % 2,
+    };
   }
 
   private score(shortId: number, state: MatchState, matchedMask: number, variant: Variant): Hit {
@@ -922,7 +948,7 @@ export class SearchExecutor {
           const tokens = memo.tokens(text, foldedTerms);
           return tokens && highlightValue(text, tokens, match, options);
         }
-        return mayHold(text, foldedTerms) ? highlightKept(text, from, kept, highlighter) : undefined;
+        return highlightKept(text, from, kept, highlighter);
       };
       if (typeof value === 'string') {
         const result = highlightOf(value, 0);
