@@ -7,6 +7,7 @@ import { ApiError, badRequest, conflict, notFound } from './api-error';
 import { Slicer } from './event-loop-slicer';
 import { tokenizeText, type ExactConstraint } from './filter/index';
 import { CollectionSchema, readPath, type DirtyValues, type FieldDefinition } from './schema';
+import type { ExactKey } from './filter-columns';
 import { TermIndex, type IndexedEntry } from './term-index';
 import { analyzeText, needsSegmentation } from './text-analyzer';
 
@@ -26,13 +27,6 @@ export class CollectionStore {
   private changedDuringRebuild: Set<number> | undefined;
   private rebuildRequested = false;
   private rebuilding: Promise<void> | undefined;
-  /**
-   * Sequence numbers by the exact-match key of a string or bool field's values
-   * (each element of an array), built the first time a filtered wildcard search
-   * needs the field and kept up to date by writes. Without it such a search ran
-   * its filter on every document of the collection.
-   */
-  private readonly valueIndexes = new Map<string, { key: ValueKey; seqs: Map<string, Set<number>> }>();
 
   constructor(schema: CollectionSchema) {
     this.schema = schema;
@@ -78,8 +72,6 @@ export class CollectionStore {
    * and searches use the current index until the new one takes over.
    */
   reindex(): void {
-    // A field dropped and added again may tokenise its values differently.
-    this.valueIndexes.clear();
     this.rebuildRequested = true;
     this.rebuilding ??= this.rebuildUntilCurrent().finally(() => {
       this.rebuilding = undefined;
@@ -128,53 +120,30 @@ export class CollectionStore {
   /**
    * The documents a filter can match, narrowed by its exact-match constraints
    * (`exactMatchConstraints`) on string, bool and id fields: the smallest set
-   * one of them allows. Every candidate must still pass the compiled filter.
-   * Undefined when no constraint can be looked up: then every document is.
+   * one of them allows, from the term index's key sets. Every candidate must
+   * still pass the compiled filter. Undefined when no constraint can be looked
+   * up: then every document is.
    */
   filterCandidates(constraints: ExactConstraint[]): IndexedEntry[] | undefined {
-    let best: number[] | undefined;
+    let best: IndexedEntry[] | undefined;
     for (const constraint of constraints) {
-      const seqs = this.seqsAllowedBy(constraint);
-      if (seqs && (!best || seqs.length < best.length)) best = seqs;
+      const allowed = this.entriesAllowedBy(constraint);
+      if (allowed && (!best || allowed.length < best.length)) best = allowed;
     }
-    return best?.map((seq) => this.entries.get(seq)!);
+    return best;
   }
 
-  private seqsAllowedBy(constraint: ExactConstraint): number[] | undefined {
+  private entriesAllowedBy(constraint: ExactConstraint): IndexedEntry[] | undefined {
     if (constraint.kind === 'id') {
-      return [...new Set(constraint.values.map((id) => this.seqById.get(String(id))).filter((seq): seq is number => seq !== undefined))];
+      const seqs = new Set(constraint.values.map((id) => this.seqById.get(String(id))).filter((seq): seq is number => seq !== undefined));
+      return [...seqs].map((seq) => this.entries.get(seq)!);
     }
     if (constraint.kind !== 'string' && constraint.kind !== 'bool') return undefined;
-    const index = this.valueIndex(constraint.field);
-    if (!index) return undefined;
-    const allowed = new Set<number>();
-    for (const value of constraint.values) for (const seq of index.seqs.get(String(value)) ?? []) allowed.add(seq);
-    return [...allowed];
-  }
-
-  private valueIndex(field: string): { key: ValueKey; seqs: Map<string, Set<number>> } | undefined {
-    let index = this.valueIndexes.get(field);
-    if (index) return index;
-    const key = valueKeyOf(this.schema, field);
-    if (!key) return undefined;
-    index = { key, seqs: new Map() };
-    this.valueIndexes.set(field, index);
-    for (const entry of this.entries.values()) addValues(index.seqs, field, key, entry);
-    return index;
-  }
-
-  private indexValues(entry: IndexedEntry): void {
-    for (const [field, index] of this.valueIndexes) addValues(index.seqs, field, index.key, entry);
-  }
-
-  private unindexValues(entry: IndexedEntry): void {
-    for (const [field, index] of this.valueIndexes) {
-      for (const key of valueKeys(field, index.key, entry)) {
-        const seqs = index.seqs.get(key);
-        seqs?.delete(entry.seq);
-        if (seqs?.size === 0) index.seqs.delete(key);
-      }
-    }
+    const sets = this.index.filterColumns.keys(constraint.field);
+    if (!sets) return undefined;
+    const shortIds = new Set<number>();
+    for (const value of constraint.values) for (const shortId of sets.get(String(value)) ?? []) shortIds.add(shortId);
+    return [...shortIds].map((shortId) => this.index.entryOf(shortId)).filter((entry): entry is IndexedEntry => entry !== undefined);
   }
 
   getDocument(id: string): Json {
@@ -225,10 +194,8 @@ export class CollectionStore {
     const entry: IndexedEntry = { seq, doc: stored };
     if (previous) {
       this.index.remove(previous);
-      this.unindexValues(previous);
     }
     this.entries.set(seq, entry);
-    this.indexValues(entry);
     this.seqById.set(id, seq);
     this.index.add(entry);
     this.changedDuringRebuild?.add(seq);
@@ -256,7 +223,6 @@ export class CollectionStore {
     if (seq === undefined) throw notFound(`Could not find a document with id: ${id}`);
     const entry = this.entries.get(seq)!;
     this.index.remove(entry);
-    this.unindexValues(entry);
     this.entries.delete(seq);
     this.seqById.delete(id);
     this.changedDuringRebuild?.add(seq);
@@ -264,29 +230,8 @@ export class CollectionStore {
   }
 }
 
-type ValueKey = (value: unknown) => string | undefined;
-
-/** The keys of a document's value of `field` (one per array element). */
-function valueKeys(field: string, key: ValueKey, entry: IndexedEntry): string[] {
-  const value = entry.doc[field];
-  const keys: string[] = [];
-  for (const element of Array.isArray(value) ? value : [value]) {
-    const found = key(element);
-    if (found !== undefined) keys.push(found);
-  }
-  return keys;
-}
-
-function addValues(index: Map<string, Set<number>>, field: string, key: ValueKey, entry: IndexedEntry): void {
-  for (const found of valueKeys(field, key, entry)) {
-    let seqs = index.get(found);
-    if (!seqs) index.set(found, (seqs = new Set()));
-    seqs.add(entry.seq);
-  }
-}
-
 /** The key a `:=` / `[...]` clause on the field compares values by, or undefined when values of its type are not indexed. */
-function valueKeyOf(schema: CollectionSchema, field: string): ValueKey | undefined {
+function valueKeyOf(schema: CollectionSchema, field: string): ExactKey | undefined {
   const info = field.includes('.') ? undefined : schema.field(field);
   if (!info) return undefined;
   if (info.type === 'string' || info.type === 'string[]') {
