@@ -567,14 +567,14 @@ export class SearchExecutor {
     let matchers = new Map<string, Map<string, TermMatch>>();
     if (wildcard) {
       hits = [];
-      const wildcardHit = (entry: IndexedEntry): Hit => ({ seq: entry.seq, shortId: -1, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
+      const wildcardHit = (entry: IndexedEntry, shortId = -1): Hit => ({ seq: entry.seq, shortId, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
       const settled = this.filterMemo?.settled ? this.filterMemo.outcomes! : undefined;
       if (settled) {
         // Every stored document is in the term index, so its slots name them all; the order of hits does not matter, ties go by sequence id.
         for (let shortId = 0; shortId < settled.length; shortId += 1) {
           const entry = settled[shortId] === 1 ? this.store.index.entryOf(shortId) : undefined;
           // Found through the term index's slots, so `_eval` scores kept by short id apply.
-          if (entry) hits.push({ ...wildcardHit(entry), shortId });
+          if (entry) hits.push(wildcardHit(entry, shortId));
         }
       } else {
         const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;

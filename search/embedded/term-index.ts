@@ -111,15 +111,15 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     // MiniSearch types its tree with its own (identical) class declaration, whose private members make the two nominally distinct.
     this._index = new HashedTermMap() as unknown as MiniSearch['_index'];
     this.fieldCount = options.fields.length;
-    this.fieldNames = options.fields;
     this.keptField = options.keepsOffsets;
+    this.keptFields = options.fields.filter((field) => options.keepsOffsets(field));
     this.filterColumns = new FilterColumns(() => this.documentsByShortId(), options.exactKey);
   }
 
   readonly filterColumns: FilterColumns;
 
   private readonly keptField: (field: string) => boolean;
-  private readonly fieldNames: string[];
+  private readonly keptFields: string[];
   /** Set while `add` runs: the tokens MiniSearch asked for, by field, to keep their offsets. */
   private capturing = false;
   private readonly captured = new Map<string, Token[]>();
@@ -172,7 +172,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
 
   private encodeOffsets(): Uint16Array | Uint32Array | undefined {
     if (this.captured.size === 0) return undefined;
-    const kept = this.fieldNames.filter((field) => this.keptField(field));
+    const kept = this.keptFields;
     let length = kept.length;
     let largest = 0;
     for (const tokens of this.captured.values()) {
@@ -202,8 +202,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     const offsets = this.offsetsByShortId[shortId];
     if (!offsets || !this.keptField(field)) return undefined;
     let at = 0;
-    for (const name of this.fieldNames) {
-      if (!this.keptField(name)) continue;
+    for (const name of this.keptFields) {
       const count = offsets[at]!;
       if (name === field) return { offsets, at: at + 1, count };
       at += 1 + 2 * count;
