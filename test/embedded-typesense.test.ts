@@ -294,6 +294,55 @@ describe('embedded Typesense engine (official client)', () => {
       }
     });
 
+    it('ranks by values kept per document as it ranks by reading documents, through updates, deletes and missing values', async () => {
+      await client.collections().create({
+        name: 'parts',
+        fields: [
+          { name: 'name', type: 'string' },
+          { name: 'kind', type: 'string', facet: true },
+          { name: 'level', type: 'int64' },
+          { name: 'score', type: 'float', optional: true },
+          { name: 'ok', type: 'bool' },
+        ],
+      });
+      const words = ['radar', 'sonar', 'laser', 'antenna'];
+      const parts = client.collections('parts').documents();
+      const docs = Array.from({ length: 400 }, (_, i) => ({
+        id: `q${i}`,
+        name: `${words[i % 4]} ${i % 3 === 0 ? words[(i + 1) % 4] : 'unit'} ${i % 10 === 0 ? words[i % 4] : ''}`.trim(),
+        kind: ['mount', 'board', 'cable'][i % 3]!,
+        level: i % 6,
+        ...(i % 5 === 0 ? {} : { score: (i * 7) % 9 }),
+        ok: i % 4 !== 1,
+      }));
+      await parts.import(docs, { action: 'create' });
+      // Updated documents keep their place in the tie order (sequence ids) while the index files them anew; deleted ones leave gaps.
+      for (let i = 0; i < 400; i += 17) await parts.update({ id: `q${i}`, level: (i + 1) % 6, ...(i % 2 ? { score: null } : { score: 4 }) } as never, {});
+      for (let i = 3; i < 400; i += 41) await client.collections('parts').documents(`q${i}`).delete();
+      const queries = [
+        { q: 'radar', sort_by: '_text_match:desc,_eval([(kind:=board && ok:true):2,(level:>=3):1]):desc,score:desc' },
+        { q: 'sonar', sort_by: '_text_match:desc,score(missing_values: first):asc,level:desc', page: 3, per_page: 6 },
+        { q: 'laser', sort_by: '_text_match:desc,_eval(ok:false):desc', filter_by: 'level:<5' },
+        { q: 'antenna', sort_by: '_text_match:desc,level:asc' },
+        { q: '*', sort_by: '_eval([(kind:=cable):3,(ok:true):1]):desc,score:desc', filter_by: 'level:>1' },
+        { q: '*', sort_by: 'score(missing_values: first):desc,level:asc', filter_by: 'ok:true', page: 4, per_page: 9 },
+        { q: '*', sort_by: 'level:desc', filter_by: 'kind:=[mount,cable] && level:>=0' },
+      ];
+      for (const query of queries) {
+        const request = { query_by: 'name', per_page: 10, ...query };
+        const kept = await parts.search(request);
+        // Facets need every hit, so the same search with them ranks by reading the documents.
+        const read = await parts.search({ ...request, facet_by: 'kind' });
+        assert.ok(kept.found > 20, `${query.q} ${query.sort_by} matches more than a page`);
+        assert.equal(kept.found, read.found);
+        assert.deepEqual(
+          kept.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match, hit.text_match_info]),
+          read.hits!.map((hit) => [(hit.document as { id: string }).id, hit.text_match, hit.text_match_info]),
+          `${query.q} ${query.sort_by}`,
+        );
+      }
+    });
+
     it('sorts by fields and boosts with _eval', async () => {
       const documents = client.collections('products').documents();
       assert.deepEqual(ids(await documents.search({ q: '*', sort_by: 'price:asc', per_page: 3 })), ['p4', 'p5', 'p3']);

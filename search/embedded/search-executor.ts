@@ -12,7 +12,7 @@ import { countFacets, parseFacetRequest } from './facet-counter';
 import { compileFilter, exactMatchConstraints, FilterError, filterBitset, parseFilterBy, type ExactConstraint, type FilterColumns as FilterColumnSource, type FilterNode, type FilterPredicate } from './filter/index';
 import { highlightMarks, highlightTokens, highlightValue, type FieldHighlight, type HighlightOptions, type TermMatch, type TokenBounds } from './highlighter';
 import { isStringType, readPath, type FieldDefinition } from './schema';
-import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, type EvalScores, type RankedHit, type SortKey } from './sort-order';
+import { bucketTextMatch, evalBranches, MAX_BUCKETED_HITS, parseSortBy, topHits, ScoreMemo, ShortIdTop, type EvalScores, type RankedHit, type SortKey } from './sort-order';
 import { expandWithSynonyms, type SynonymItem } from './synonym-store';
 import type { IndexedEntry, KeptOffsets, TermIndex } from './term-index';
 import { analyzeText, foldedTerm, foldedText, needsSegmentation, normalizeTerm, type AnalyzerOptions, type Token } from './text-analyzer';
@@ -316,6 +316,7 @@ const measured = { tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0
  */
 interface TopByTextMatch {
   count: number;
+  keys: SortKey[];
 }
 
 interface Variant {
@@ -518,6 +519,8 @@ export class SearchExecutor {
     this.batch = batch;
   }
 
+  private readonly seqOf = (shortId: number): number => this.store.index.entryOf(shortId)!.seq;
+
   private passes(shortId: number, doc: Json): boolean {
     if (!this.filter) return true;
     const memo = this.filterMemo!;
@@ -553,7 +556,7 @@ export class SearchExecutor {
     }
 
     const plans = this.planFields(wildcard);
-    const sortKeys = this.batch.sortKeys(this.store, params.sort_by, !wildcard, () => wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store))));
+    const sortKeys = this.batch.sortKeys(this.store, params.sort_by, !wildcard, () => wrapFilterErrors(() => parseSortBy(params.sort_by, schema, !wildcard, this.batch.sortScores(this.store), (field) => this.store.index.filterColumns.numbers(field))));
     const startTag = params.highlight_start_tag ?? '<mark>';
     const endTag = params.highlight_end_tag ?? '</mark>';
     const analyze = (field: FieldDefinition, text: string): string[] => schema.tokens(field, text);
@@ -561,7 +564,7 @@ export class SearchExecutor {
     const bucketing = sortKeys.some((key) => key.buckets !== undefined);
     // Facets count every hit and buckets regroup the best 250; otherwise only the page's worth of best text matches can be shown.
     const first = sortKeys[0];
-    const top = !facetRequest && !bucketing && first?.textMatch && first.direction === -1 ? { count: offset + perPage } : undefined;
+    const top = !facetRequest && !bucketing && first?.textMatch && first.direction === -1 ? { count: offset + perPage, keys: sortKeys } : undefined;
     let hits: Hit[];
     let found: number;
     let matchers = new Map<string, Map<string, TermMatch>>();
@@ -569,18 +572,24 @@ export class SearchExecutor {
       hits = [];
       const wildcardHit = (entry: IndexedEntry, shortId = -1): Hit => ({ seq: entry.seq, shortId, doc: entry.doc, textMatch: WILDCARD_TEXT_MATCH, tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 });
       const settled = this.filterMemo?.settled ? this.filterMemo.outcomes! : undefined;
+      const ranking = settled && !facetRequest && !bucketing ? ShortIdTop.of(offset + perPage, sortKeys, this.seqOf) : undefined;
+      found = 0;
       if (settled) {
         // Every stored document is in the term index, so its slots name them all; the order of hits does not matter, ties go by sequence id.
         for (let shortId = 0; shortId < settled.length; shortId += 1) {
           const entry = settled[shortId] === 1 ? this.store.index.entryOf(shortId) : undefined;
+          if (!entry) continue;
+          found += 1;
           // Found through the term index's slots, so `_eval` scores kept by short id apply.
-          if (entry) hits.push(wildcardHit(entry, shortId));
+          if (ranking) ranking.offer(shortId, WILDCARD_TEXT_MATCH);
+          else hits.push(wildcardHit(entry, shortId));
         }
+        if (ranking) hits = ranking.ordered().map(({ shortId }) => wildcardHit(this.store.index.entryOf(shortId)!, shortId));
       } else {
         const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;
         for (const entry of candidates ?? this.store.entries.values()) if (!this.filter || this.filter(entry.doc)) hits.push(wildcardHit(entry));
+        found = hits.length;
       }
-      found = hits.length;
     } else {
       ({ hits, found, matchers } = this.textSearch(q, plans, top));
     }
@@ -803,28 +812,35 @@ export class SearchExecutor {
       for (let keep = n - 1; keep >= 1; keep -= 1) accepted.push((1 << keep) - 1);
       for (let skip = 1; skip < n; skip += 1) accepted.push(fullMask & ~((1 << skip) - 1));
     }
+    // With every sort key read by short id, the best `top.count` are kept as they come; else the text-match floor decides which become hits.
+    const ranking = top ? ShortIdTop.of(top.count, top.keys, this.seqOf) : undefined;
     const found: number[] = [];
+    let foundCount = 0;
     const scores: number[] = [];
     const hits: Hit[] = [];
     for (const required of accepted) {
-      if (required !== fullMask && found.length >= dropThreshold) break;
+      if (required !== fullMask && foundCount >= dropThreshold) break;
       for (let i = 0; i < state.touchedCount; i += 1) {
         const shortId = state.touched[i]!;
         if (taken[shortId]) continue;
         const matchedMask = state.matchedMask(shortId);
         if ((matchedMask & required) !== required || !passesShort(shortId)) continue;
         taken[shortId] = 1;
-        found.push(shortId);
-        if (top) scores.push(this.measure(shortId, state, matchedMask, variant));
-        else hits.push(this.score(shortId, state, matchedMask, variant));
+        foundCount += 1;
+        if (ranking) ranking.offer(shortId, this.measure(shortId, state, matchedMask, variant));
+        else if (top) {
+          found.push(shortId);
+          scores.push(this.measure(shortId, state, matchedMask, variant));
+        } else hits.push(this.score(shortId, state, matchedMask, variant));
       }
     }
-    if (!top) return { hits, found: found.length };
+    if (ranking) return { hits: ranking.ordered().map(({ shortId, score }) => this.scored(shortId, score, state, variant)), found: foundCount };
+    if (!top) return { hits, found: foundCount };
     const floor = textMatchFloor(scores, top.count);
     found.forEach((shortId, i) => {
       if (scores[i]! >= floor) hits.push(this.scored(shortId, scores[i]!, state, variant));
     });
-    return { hits, found: found.length };
+    return { hits, found: foundCount };
   }
 
   /**

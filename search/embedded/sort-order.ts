@@ -27,9 +27,12 @@ export interface SortKey {
   textMatch?: true;
   /** Reading the value costs no more than looking it up (the text match, remembered `_eval` scores): `topHits` keeps no copy. */
   direct?: true;
+  /** The value of every document of the term index by short id (NaN where it has none), when known at once: `ShortIdTop` ranks by it. */
+  column?: () => Float64Array | undefined;
 }
 
 const MAX_SORT_FIELDS = 3;
+const NUMERIC_SORT_TYPES = new Set(['int32', 'int64', 'float']);
 /** Typesense buckets only the best 250 hits (its default topster size), so deep pages keep plain relevance order. */
 export const MAX_BUCKETED_HITS = 250;
 
@@ -107,10 +110,18 @@ export class ScoreMemo {
     this.known = new Uint8Array(capacity);
   }
 
+  private settled = false;
+
   /** Every document's score at once, by short id (`filterBitset` of each branch). */
   settle(scores: Float64Array): void {
     this.byShortId.set(scores.subarray(0, this.byShortId.length));
     this.known.fill(1);
+    this.settled = true;
+  }
+
+  /** Every document's score by short id, once settled. */
+  scores(): Float64Array | undefined {
+    return this.settled ? this.byShortId : undefined;
   }
 
   scoreOf(hit: RankedHit, score: (hit: RankedHit) => number): number {
@@ -134,7 +145,11 @@ function remembered(score: (hit: RankedHit) => number, scores: ScoreMemo): (hit:
   return (hit) => scores.scoreOf(hit, score);
 }
 
-export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema, textQuery: boolean, evalScores?: EvalScores): SortKey[] {
+/**
+ * `evalScores`: `_eval` scores shared by the searches of a batch;
+ * `numberColumn`: a numeric field's values by short id (`FilterColumns.numbers`).
+ */
+export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema, textQuery: boolean, evalScores?: EvalScores, numberColumn?: (field: string) => Float64Array | undefined): SortKey[] {
   const clauses = sortBy && sortBy.trim() !== '' ? splitTopLevel(sortBy) : defaultClauses(schema, textQuery);
   if (clauses.length > MAX_SORT_FIELDS) throw badRequest('Only upto 3 sort_by fields can be specified.');
   const keys: SortKey[] = clauses.map((clause) => {
@@ -144,7 +159,9 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
     const direction = parseDirection(clause.slice(colon + 1), expression);
     if (expression.startsWith('_eval(') && expression.endsWith(')')) {
       const score = evalScorer(expression.slice('_eval('.length, -1), schema);
-      return evalScores ? { direction, value: remembered(score, evalScores(expression)), direct: true } : { direction, value: score };
+      if (!evalScores) return { direction, value: score };
+      const memo = evalScores(expression);
+      return { direction, value: remembered(score, memo), direct: true, column: () => memo.scores() };
     }
     const name = expression.replace(/\(.*\)$/s, '').trim();
     if (name === '_text_match') {
@@ -176,6 +193,7 @@ export function parseSortBy(sortBy: string | undefined, schema: CollectionSchema
         return undefined;
       },
       missingFirst,
+      ...(numberColumn && NUMERIC_SORT_TYPES.has(field.type) ? { column: () => numberColumn(name) } : {}),
     };
   });
   return keys;
@@ -276,4 +294,112 @@ export function bucketTextMatch<T extends RankedHit>(ordered: T[], keys: SortKey
   }
   const bucketedKeys = keys.map((key, k): SortKey => (k === at ? { direction: key.direction, value: (hit: RankedHit) => anchors.get(hit) } : key));
   return [...topHits(ordered.slice(0, bucketed), bucketedKeys, bucketed), ...ordered.slice(bucketed)];
+}
+
+/**
+ * The first `count` documents named by short id in `topHits` order, kept in a
+ * bounded heap of short ids and scores: when every sort key reads a column
+ * by short id or is the text match, tens of thousands of documents reached by
+ * a common word need no hit object each, and the many tied on the text match
+ * are told apart without a call per comparison.
+ */
+export class ShortIdTop {
+  private readonly ids: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  private constructor(
+    private readonly count: number,
+    private readonly keys: SortKey[],
+    /** `columns[k]` for key k; undefined for text-match keys. */
+    private readonly columns: Array<Float64Array | undefined>,
+    private readonly seqOf: (shortId: number) => number,
+  ) {
+    this.ids = new Int32Array(count);
+    this.scores = new Float64Array(count);
+  }
+
+  /** Undefined when a key has no column (string fields, `_eval` filters that need the documents, `_seq_id`). */
+  static of(count: number, keys: SortKey[], seqOf: (shortId: number) => number): ShortIdTop | undefined {
+    const columns: Array<Float64Array | undefined> = [];
+    for (const key of keys) {
+      if (key.textMatch) {
+        if (key.buckets) return undefined;
+        columns.push(undefined);
+        continue;
+      }
+      const column = key.column?.();
+      if (!column) return undefined;
+      columns.push(column);
+    }
+    return new ShortIdTop(count, keys, columns, seqOf);
+  }
+
+  /** Negative when (a, its score) sorts before (b, its score). */
+  private compare(a: number, aScore: number, b: number, bScore: number): number {
+    const { keys, columns } = this;
+    for (let k = 0; k < keys.length; k += 1) {
+      const column = columns[k];
+      const left = column ? (column[a] ?? NaN) : aScore;
+      const right = column ? (column[b] ?? NaN) : bScore;
+      if (left === right) continue;
+      const leftMissing = left !== left;
+      const rightMissing = right !== right;
+      if (leftMissing && rightMissing) continue;
+      const key = keys[k]!;
+      if (leftMissing) return key.missingFirst ? -1 : 1;
+      if (rightMissing) return key.missingFirst ? 1 : -1;
+      return (left < right ? -1 : 1) * key.direction;
+    }
+    return this.seqOf(b) - this.seqOf(a);
+  }
+
+  private swap(i: number, j: number): void {
+    const id = this.ids[i]!;
+    const score = this.scores[i]!;
+    this.ids[i] = this.ids[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.ids[j] = id;
+    this.scores[j] = score;
+  }
+
+  /** The root holds the kept document that sorts last. */
+  private later(i: number, j: number): boolean {
+    return this.compare(this.ids[i]!, this.scores[i]!, this.ids[j]!, this.scores[j]!) > 0;
+  }
+
+  offer(shortId: number, score: number): void {
+    if (this.count === 0) return;
+    if (this.size < this.count) {
+      let at = this.size;
+      this.ids[at] = shortId;
+      this.scores[at] = score;
+      this.size += 1;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!this.later(at, parent)) break;
+        this.swap(at, parent);
+        at = parent;
+      }
+      return;
+    }
+    if (this.compare(shortId, score, this.ids[0]!, this.scores[0]!) >= 0) return;
+    this.ids[0] = shortId;
+    this.scores[0] = score;
+    for (let at = 0; ; ) {
+      const left = 2 * at + 1;
+      if (left >= this.size) return;
+      const right = left + 1;
+      const child = right < this.size && this.later(right, left) ? right : left;
+      if (!this.later(child, at)) return;
+      this.swap(child, at);
+      at = child;
+    }
+  }
+
+  /** The kept documents, first in sort order first. */
+  ordered(): Array<{ shortId: number; score: number }> {
+    const kept = Array.from({ length: this.size }, (_, i) => ({ shortId: this.ids[i]!, score: this.scores[i]! }));
+    return kept.sort((a, b) => this.compare(a.shortId, a.score, b.shortId, b.score));
+  }
 }
