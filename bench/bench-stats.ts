@@ -22,3 +22,8 @@ export function memory(): { heapMb: number; rssMb: number } {
   const usage = process.memoryUsage();
   return { heapMb: usage.heapUsed / 1048576, rssMb: usage.rss / 1048576 };
 }
+
+/** The heap sizes the run was given (`npm run bench:*` sets the young generation as `npm start` does). */
+export function heapFlags(): string {
+  return process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg)).join(' ') || 'default heap sizes';
+}

@@ -20,7 +20,7 @@
  *
  *   npm run bench:matching [-- capabilityCount] [-- --needs N]
  */
-import { memory, summarise } from './bench-stats';
+import { heapFlags, memory, summarise } from './bench-stats';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
     const cpu = cpus();
     console.log(
       `\n${capabilityCount} capabilities of ${dataset.organisations.length} organisations, ${needs.length} needs (after ${WARM_UP} warm-up), store and engine in-process; ` +
-        `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${process.platform} ${process.arch}, node ${process.version}, load average ${load.toFixed(2)} at start\n`,
+        `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${process.platform} ${process.arch}, node ${process.version} ${heapFlags()}, load average ${load.toFixed(2)} at start\n`,
     );
     console.table([
       { measure: 'store load (insertMany + read back)', 'full match': `${(sandbox.timings.storeMs / 1000).toFixed(1)} s`, 'text baseline': '', target: '', verdict: '' },

@@ -16,7 +16,7 @@
  *   npm run bench:search [-- docCount]
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { collectGarbage, memory, summarise } from './bench-stats';
+import { collectGarbage, heapFlags, memory, summarise } from './bench-stats';
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import { Client } from 'typesense';
 import type { SearchParams } from 'typesense/lib/Typesense/Types';
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   const overheadP50 = engineStats.p50 / rawStats.p50;
   const overheadP95 = engineStats.p95 / rawStats.p95;
   const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
-  console.log(`\n${count} capability documents, ${queries.length} queries, engine in-process, ${process.platform} ${process.arch}, node ${process.version}\n`);
+  console.log(`\n${count} capability documents, ${queries.length} queries, engine in-process, ${process.platform} ${process.arch}, node ${process.version} ${heapFlags()}\n`);
   console.table([
     { measure: 'import (JSONL, batches of 500)', value: `${(importMs / 1000).toFixed(1)} s`, target: '', verdict: '' },
     { measure: 'heap after import (engine)', value: `${Math.round(afterImport.heapMb - baseline.heapMb)} MB`, target: '', verdict: '' },
