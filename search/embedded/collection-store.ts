@@ -61,6 +61,7 @@ export class CollectionStore {
       },
       keepsOffsets: (field) => needsSegmentation(byName.get(field)?.locale),
       exactKey: (field) => valueKeyOf(this.schema, field),
+      numericFields: () => this.schema.concreteFields().flatMap((field) => (NUMBER_TYPES.has(field.type) && !field.name.includes('.') ? [field.name] : [])),
     });
   }
 
@@ -231,6 +232,8 @@ export class CollectionStore {
 }
 
 /** The key a `:=` / `[...]` clause on the field compares values by, or undefined when values of its type are not indexed. */
+const NUMBER_TYPES = new Set(['int32', 'int64', 'float']);
+
 function valueKeyOf(schema: CollectionSchema, field: string): ExactKey | undefined {
   const info = field.includes('.') ? undefined : schema.field(field);
   if (!info) return undefined;

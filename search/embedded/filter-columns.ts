@@ -18,16 +18,27 @@ export class FilterColumns {
     private readonly documents: () => Iterable<[shortId: number, doc: Record<string, unknown>]>,
     /** The exact-match key of a field's values (as `:=` compares them), or undefined for fields of other types. */
     private readonly keyOf: (field: string) => ExactKey | undefined,
+    /** The collection's declared single-number fields. */
+    private readonly numericFields: () => string[] = () => [],
   ) {}
 
-  /** The field's values by short id (NaN where a document holds no number), or undefined when some document holds an array there. */
+  /**
+   * The field's values by short id (NaN where a document holds no number), or
+   * undefined when some document holds an array there. The first use of a
+   * declared number field builds the columns of all of them in one pass: a
+   * match filters on one of some thirty qualification fields, and the first
+   * match to use each paid a pass over every document for it.
+   */
   numbers(field: string): Float64Array | undefined {
     if (field.includes('.')) return undefined;
     let column = this.numeric.get(field);
     if (!column) {
-      column = new NumericColumn();
-      for (const [shortId, doc] of this.documents()) column.set(shortId, doc[field]);
-      this.numeric.set(field, column);
+      const declared = this.numericFields();
+      const fields = declared.includes(field) ? declared.filter((name) => !this.numeric.has(name)) : [field];
+      const columns = fields.map(() => new NumericColumn());
+      for (const [shortId, doc] of this.documents()) for (let i = 0; i < fields.length; i += 1) columns[i]!.set(shortId, doc[fields[i]!]);
+      fields.forEach((name, i) => this.numeric.set(name, columns[i]!));
+      column = this.numeric.get(field)!;
     }
     return column.usable ? column.values : undefined;
   }

@@ -32,6 +32,8 @@ export interface TermIndexOptions {
   keepsOffsets: (field: string) => boolean;
   /** How `:=` compares a field's values, for `filterColumns` (undefined: not a string or bool field). */
   exactKey: (field: string) => ExactKey | undefined;
+  /** The collection's declared single-number fields, whose filter columns are built together. */
+  numericFields: () => string[];
 }
 
 /** See `TermIndex.fieldOffsets`. */
@@ -113,7 +115,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     this.fieldCount = options.fields.length;
     this.keptField = options.keepsOffsets;
     this.keptFields = options.fields.filter((field) => options.keepsOffsets(field));
-    this.filterColumns = new FilterColumns(() => this.documentsByShortId(), options.exactKey);
+    this.filterColumns = new FilterColumns(() => this.documentsByShortId(), options.exactKey, options.numericFields);
   }
 
   readonly filterColumns: FilterColumns;
