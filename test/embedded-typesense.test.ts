@@ -324,6 +324,10 @@ describe('embedded Typesense engine (official client)', () => {
         { q: 'sonar', sort_by: '_text_match:desc,score(missing_values: first):asc,level:desc', page: 3, per_page: 6 },
         { q: 'laser', sort_by: '_text_match:desc,_eval(ok:false):desc', filter_by: 'level:<5' },
         { q: 'antenna', sort_by: '_text_match:desc,level:asc' },
+        // Every word as written, none dropped: the form of a match probe.
+        { q: 'radar unit', num_typos: 0, prefix: false, drop_tokens_threshold: 0, sort_by: '_text_match:desc,_eval(ok:true):desc,score:desc' },
+        { q: 'unit laser', num_typos: 0, prefix: false, drop_tokens_threshold: 0, filter_by: 'kind:mount || level:>=4', sort_by: '_text_match:desc,level:desc' },
+        { q: 'sonar', num_typos: 0, prefix: false, filter_by: 'level:>1', sort_by: '_text_match:desc,score(missing_values: first):desc', page: 2, per_page: 8 },
         { q: '*', sort_by: '_eval([(kind:=cable):3,(ok:true):1]):desc,score:desc', filter_by: 'level:>1' },
         { q: '*', sort_by: 'score(missing_values: first):desc,level:asc', filter_by: 'ok:true', page: 4, per_page: 9 },
         { q: '*', sort_by: 'level:desc', filter_by: 'kind:=[mount,cable] && level:>=0' },

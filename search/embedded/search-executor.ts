@@ -291,6 +291,23 @@ class MatchState {
     this.fieldMasks[shortId * this.fieldCount + field]! |= bit;
   }
 
+  /** A token found as written in a field, for a document already recorded or (`first`) to be recorded now. */
+  recordExact(shortId: number, bit: number, field: number, first: boolean): void {
+    if (!this.seen[shortId]) {
+      if (!first) return;
+      this.seen[shortId] = 1;
+      this.touched[this.touchedCount++] = shortId;
+    }
+    this.fieldMasks[shortId * this.fieldCount + field]! |= bit;
+  }
+
+  /** Tokens found in any field, from the field masks (what `recordExact` keeps). */
+  fieldsMask(shortId: number): number {
+    let mask = 0;
+    for (let slot = shortId * this.fieldCount, end = slot + this.fieldCount; slot < end; slot += 1) mask |= this.fieldMasks[slot]!;
+    return mask;
+  }
+
   matchedMask(shortId: number): number {
     let mask = 0;
     const base = shortId * this.tokenCount;
@@ -751,6 +768,14 @@ export class SearchExecutor {
     const n = tokens.length;
     const index = this.store.index;
     const state = new MatchState(index.shortIdCapacity(), n, plans.length);
+    const ranking = top && this.exactOnly(variant) ? ShortIdTop.of(top.count, top.keys, this.seqOf) : undefined;
+    if (ranking) {
+      try {
+        return this.collectExact(variant, state, ranking);
+      } finally {
+        state.release();
+      }
+    }
     const taken = scratch.take('uint8', state.capacity);
     try {
       return this.collectHits(variant, state, taken, top);
@@ -759,6 +784,57 @@ export class SearchExecutor {
       scratch.give('uint8', taken);
       state.release();
     }
+  }
+
+  /**
+   * Every token must be found as written: no typos, no prefix completions and
+   * no dropping of tokens (or only one token). That is the form of a match
+   * probe, a quarter of whose work went into bookkeeping for typo levels,
+   * prefixes and dropped tokens it cannot have.
+   */
+  private exactOnly(variant: Variant): boolean {
+    const { plans, tokens } = variant;
+    if (tokens.length > 30 || plans.length >= 15 || plans.some((plan) => plan.numTypos > 0 || plan.prefix)) return false;
+    return tokens.length === 1 || toInt(this.params.drop_tokens_threshold, 1, 'drop_tokens_threshold') === 0;
+  }
+
+  /** `collectHits` for `exactOnly` variants, keeping the best `ranking` can hold. */
+  private collectExact(variant: Variant, state: MatchState, ranking: ShortIdTop): { hits: Hit[]; found: number } {
+    const { tokens, plans } = variant;
+    const index = this.store.index;
+    const settled = this.filterMemo?.settled ? this.filterMemo.outcomes : undefined;
+    const fullMask = (1 << tokens.length) - 1;
+    const postingsOf = tokens.map((token) => index.postings(token));
+    const sizeOf = (t: number): number => plans.reduce((sum, plan) => sum + (postingsOf[t]?.get(plan.fieldId)?.size ?? 0), 0);
+    // Rarest token first: a document without it cannot match, so the other tokens only mark documents already recorded.
+    const order = tokens.map((_, t) => t).sort((a, b) => sizeOf(a) - sizeOf(b));
+    order.forEach((t, k) => {
+      const postings = postingsOf[t];
+      if (!postings) return;
+      variant.candidates.push({ term: tokens[t]!, token: t, cost: 0, prefix: false });
+      const bit = 1 << t;
+      const first = k === 0;
+      plans.forEach((plan, planIndex) => {
+        const docs = plan.fieldId < 0 ? undefined : postings.get(plan.fieldId);
+        if (!docs) return;
+        if (first && settled) {
+          for (const shortId of docs.keys()) if (settled[shortId] === 1) state.recordExact(shortId, bit, planIndex, true);
+        } else for (const shortId of docs.keys()) state.recordExact(shortId, bit, planIndex, first);
+      });
+    });
+    let found = 0;
+    for (let i = 0; i < state.touchedCount; i += 1) {
+      const shortId = state.touched[i]!;
+      const matchedMask = state.fieldsMask(shortId);
+      if (matchedMask !== fullMask) continue;
+      if (!settled && this.filter) {
+        const entry = index.entryOf(shortId);
+        if (!entry || !this.passes(shortId, entry.doc)) continue;
+      }
+      found += 1;
+      ranking.offer(shortId, this.measure(shortId, state, matchedMask, variant));
+    }
+    return { hits: ranking.ordered().map(({ shortId, score }) => this.scored(shortId, score, state, variant)), found };
   }
 
   private collectHits(variant: Variant, state: MatchState, taken: Uint8Array, top: TopByTextMatch | undefined): { hits: Hit[]; found: number } {
