@@ -299,6 +299,7 @@ describe('embedded Typesense engine (official client)', () => {
         name: 'parts',
         fields: [
           { name: 'name', type: 'string' },
+          { name: 'note', type: 'string' },
           { name: 'kind', type: 'string', facet: true },
           { name: 'level', type: 'int64' },
           { name: 'score', type: 'float', optional: true },
@@ -310,6 +311,7 @@ describe('embedded Typesense engine (official client)', () => {
       const docs = Array.from({ length: 400 }, (_, i) => ({
         id: `q${i}`,
         name: `${words[i % 4]} ${i % 3 === 0 ? words[(i + 1) % 4] : 'unit'} ${i % 10 === 0 ? words[i % 4] : ''}`.trim(),
+        note: `${words[(i >> 1) % 4]} ${i % 5 === 0 ? words[(i + 2) % 4] : 'spare'} ${i % 7 === 0 ? words[i % 4] : ''}`.trim(),
         kind: ['mount', 'board', 'cable'][i % 3]!,
         level: i % 6,
         ...(i % 5 === 0 ? {} : { score: (i * 7) % 9 }),
@@ -327,6 +329,8 @@ describe('embedded Typesense engine (official client)', () => {
         // Every word as written, none dropped: the form of a match probe.
         { q: 'radar unit', num_typos: 0, prefix: false, drop_tokens_threshold: 0, sort_by: '_text_match:desc,_eval(ok:true):desc,score:desc' },
         { q: 'unit laser', num_typos: 0, prefix: false, drop_tokens_threshold: 0, filter_by: 'kind:mount || level:>=4', sort_by: '_text_match:desc,level:desc' },
+        { q: 'radar sonar', query_by: 'name,note', num_typos: 0, prefix: false, drop_tokens_threshold: 0, sort_by: '_text_match:desc,_eval(ok:true):desc' },
+        { q: 'radar board', query_by: 'name,kind', query_by_weights: '1,2', num_typos: 0, prefix: false, drop_tokens_threshold: 0, sort_by: '_text_match:desc,level:desc' },
         { q: 'sonar', num_typos: 0, prefix: false, filter_by: 'level:>1', sort_by: '_text_match:desc,score(missing_values: first):desc', page: 2, per_page: 8 },
         { q: '*', sort_by: '_eval([(kind:=cable):3,(ok:true):1]):desc,score:desc', filter_by: 'level:>1' },
         { q: '*', sort_by: 'score(missing_values: first):desc,level:asc', filter_by: 'ok:true', page: 4, per_page: 9 },

@@ -324,7 +324,7 @@ class MatchState {
 }
 
 /** The parts of the last text-match score `measure()` computed. */
-const measured = { tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0 };
+const measured = { tokensMatched: 0, tokenCount: 0, typoPrefix: 0, bestWeight: 0, fieldsMatched: 0, exact: 0, exactField: -1 };
 
 /**
  * The best `count` documents are all a search will show and the first sort
@@ -822,6 +822,13 @@ export class SearchExecutor {
         } else for (const shortId of docs.keys()) state.recordExact(shortId, bit, planIndex, first);
       });
     });
+    // Without typos or prefixes a text match depends only on which fields hold which tokens, and on whether the best field holds nothing else:
+    // measured once per pattern of field masks, when there are few enough patterns to keep.
+    const fieldCount = plans.length;
+    const patternBits = tokens.length * fieldCount;
+    const patternScores = patternBits <= 12 ? new Float64Array(1 << patternBits).fill(-1) : undefined;
+    const patternExactFields = patternScores ? new Int32Array(1 << patternBits) : undefined;
+    const exactBonus = 2 ** 35;
     let found = 0;
     for (let i = 0; i < state.touchedCount; i += 1) {
       const shortId = state.touched[i]!;
@@ -832,7 +839,20 @@ export class SearchExecutor {
         if (!entry || !this.passes(shortId, entry.doc)) continue;
       }
       found += 1;
-      ranking.offer(shortId, this.measure(shortId, state, matchedMask, variant));
+      if (!patternScores) {
+        ranking.offer(shortId, this.measure(shortId, state, matchedMask, variant));
+        continue;
+      }
+      let pattern = 0;
+      for (let p = 0, slot = shortId * fieldCount; p < fieldCount; p += 1, slot += 1) pattern |= state.fieldMasks[slot]! << (p * tokens.length);
+      let base = patternScores[pattern]!;
+      if (base < 0) {
+        const score = this.measure(shortId, state, matchedMask, variant);
+        base = patternScores[pattern] = score - measured.exact * exactBonus;
+        patternExactFields![pattern] = measured.exactField;
+      }
+      const exactField = patternExactFields![pattern]!;
+      ranking.offer(shortId, exactField >= 0 && index.fieldLength(shortId, exactField) === tokens.length ? base + exactBonus : base);
     }
     return { hits: ranking.ordered().map(({ shortId, score }) => this.scored(shortId, score, state, variant)), found };
   }
@@ -975,7 +995,9 @@ export class SearchExecutor {
       }
     }
     let exact = 0;
+    measured.exactField = -1;
     if (bestPlan && typos === 0 && prefixCount === 0 && bestTokens === n && this.params.prioritize_exact_match !== 'false') {
+      measured.exactField = bestPlan.fieldId;
       if (this.store.index.fieldLength(shortId, bestPlan.fieldId) === n) exact = 1;
     }
     const typoScore = 127 - typoPrefix;

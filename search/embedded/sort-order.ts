@@ -317,7 +317,11 @@ export class ShortIdTop {
   ) {
     this.ids = new Int32Array(count);
     this.scores = new Float64Array(count);
+    this.textFirst = keys[0]?.textMatch === true && keys[0].direction === -1;
   }
+
+  /** The first key is `_text_match:desc`. */
+  private readonly textFirst: boolean;
 
   /** Undefined when a key has no column (string fields, `_eval` filters that need the documents, `_seq_id`). */
   static of(count: number, keys: SortKey[], seqOf: (shortId: number) => number): ShortIdTop | undefined {
@@ -370,6 +374,8 @@ export class ShortIdTop {
 
   offer(shortId: number, score: number): void {
     if (this.count === 0) return;
+    // Most documents a common word reaches fall below the kept text matches at once.
+    if (this.size === this.count && this.textFirst && score < this.scores[0]!) return;
     if (this.size < this.count) {
       let at = this.size;
       this.ids[at] = shortId;
