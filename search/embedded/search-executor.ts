@@ -536,7 +536,7 @@ export class SearchExecutor {
     this.batch = batch;
   }
 
-  private readonly seqOf = (shortId: number): number => this.store.index.entryOf(shortId)!.seq;
+  private readonly seqOf = (shortId: number): number => this.store.index.seqOf(shortId);
 
   private passes(shortId: number, doc: Json): boolean {
     if (!this.filter) return true;

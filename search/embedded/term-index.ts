@@ -158,6 +158,7 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
     this.offsetsByShortId[shortId] = this.encodeOffsets();
     this.captured.clear();
     this.byShortId[shortId] = entry;
+    this.recordSeq(shortId, entry.seq);
     this.recordLengths(shortId, this._fieldLength.get(shortId));
     this.filterColumns.add(shortId, entry.doc);
   }
@@ -210,6 +211,27 @@ export class TermIndex extends MiniSearch<IndexedEntry> {
       at += 1 + 2 * count;
     }
     return undefined;
+  }
+
+  /**
+   * Sequence ids by short id: ties in sort order go by them, and a common
+   * word ties thousands of documents on every other key; reading them from
+   * the entries cost a cache miss each.
+   */
+  private seqs = new Float64Array(0);
+
+  private recordSeq(shortId: number, seq: number): void {
+    if (shortId >= this.seqs.length) {
+      const grown = new Float64Array(Math.max(shortId + 1, 2 * this.seqs.length, 1024));
+      grown.set(this.seqs);
+      this.seqs = grown;
+    }
+    this.seqs[shortId] = seq;
+  }
+
+  /** The sequence id of the live document under a short id. */
+  seqOf(shortId: number): number {
+    return this.seqs[shortId]!;
   }
 
   private recordLengths(shortId: number, lengths: number[] | undefined): void {
