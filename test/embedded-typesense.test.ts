@@ -533,6 +533,7 @@ describe('embedded Typesense engine (official client)', () => {
           listing('a', '机载雷达罩复合材料', ['复合材料', '雷达罩', '透波'], '本单位长期从事航空航天复合材料研发，产品包括机载雷达罩、天线罩和透波窗口，具备完整的设计、仿真、成型和检测能力，可为无人机和有人机提供雷达罩整体解决方案，通过gjb 9001c质量管理体系认证，雷达罩年产能500套。'),
           listing('b', '北斗导航终端', ['北斗', '导航\n终端', '雷达'], '面向应急救援的北斗短报文终端，支持雷达联动与位置上报，符合GJB 9001C要求，可与机载雷达罩、舰载雷达和地面站组网使用，提供北斗短报文、位置上报、雷达目标信息转发等服务。'),
           listing('c', '雷达', ['RADAR 雷达'], '雷达雷达雷达，雷达；雷达。规格3，5型。'),
+          listing('d', '光电吊舱 (EO/IR Pod) 北斗B3', ['EO Pod', 'pod'], 'Pod与吊舱：EO Pod、IR POD、Radar pod，北斗B3频点。'),
         ],
         { action: 'create' },
       );
@@ -544,7 +545,7 @@ describe('embedded Typesense engine (official client)', () => {
           for (const field of fields) assert.deepEqual(highlight[field], highlight[`${field}_copy`], `${q}: ${field} of ${(hit.document as { id: string }).id}`);
         }
       };
-      for (const q of ['雷达', '复合材料', '终端', '透波', 'radar', '雷达 罩', '9001c', '3,5']) await compare(q);
+      for (const q of ['雷达', '复合材料', '终端', '透波', 'radar', '雷达 罩', '9001c', '3,5', 'pod', 'eo', 'b3', '北斗']) await compare(q);
       await compare('rad', true);
       const body = ((await documents.search({ q: '检测', query_by: 'body' })).hits![0]!.highlight as Record<string, { snippet: string }>).body!.snippet;
       assert.ok(body.includes('<mark>检测</mark>') && !body.startsWith('本单位'), body);

@@ -115,7 +115,15 @@ interface FieldHighlighter {
   options: HighlightOptions;
 }
 
-/** True when every token is made of characters `normalizeTerm` leaves alone (CJK unified ideographs, a–z, 0–9), so each token is its own index term. */
+/**
+ * True when every token is made of characters `normalizeTerm` leaves alone
+ * (CJK unified ideographs, a–z, 0–9) or only lower-cases (A–Z), so each
+ * token is its own index term once ASCII letters are lowered, at the same
+ * offsets.
+ */
+const ASCII_UPPER = /[A-Z]/;
+const ASCII_UPPER_ALL = /[A-Z]/g;
+
 function plainTokens(value: string, bounds: TokenBounds): boolean {
   for (let i = 0; i < bounds.count; i += 1) if (!plainSpan(value, bounds.start(i), bounds.end(i))) return false;
   return true;
@@ -124,7 +132,7 @@ function plainTokens(value: string, bounds: TokenBounds): boolean {
 function plainSpan(value: string, start: number, end: number): boolean {
   for (let at = start; at < end; at += 1) {
     const code = value.charCodeAt(at);
-    if (!((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) return false;
+    if (!((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a))) return false;
   }
   return true;
 }
@@ -154,8 +162,10 @@ function highlightKept(value: string, from: number, kept: KeptOffsets, highlight
   if (!plain && !mayHold(value, highlighter.foldedTerms)) return undefined;
   if (highlighter.exactTerms && plain) {
     const marks: Array<{ start: number; end: number; index: number }> = [];
+    // Lowering ASCII letters keeps every offset (titles such as "光电吊舱 (EO/IR Pod)").
+    const text = ASCII_UPPER.test(value) ? value.replace(ASCII_UPPER_ALL, (letter) => letter.toLowerCase()) : value;
     for (const term of highlighter.exactTerms) {
-      for (let found = value.indexOf(term); found >= 0; found = value.indexOf(term, found + 1)) {
+      for (let found = text.indexOf(term); found >= 0; found = text.indexOf(term, found + 1)) {
         let low = 0;
         for (let high = bounds.count; low < high; ) {
           const middle = (low + high) >> 1;
