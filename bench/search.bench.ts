@@ -21,6 +21,7 @@ import MiniSearch, { type SearchOptions } from 'minisearch';
 import { Client } from 'typesense';
 import type { SearchParams } from 'typesense/lib/Typesense/Types';
 import { startEmbeddedTypesense } from '../search/embedded/index';
+import { keptAliveAgents } from '../search/search-client';
 import { analyzeText } from '../search/embedded/text-analyzer';
 import taxonomy from '../seeds/taxonomy.json';
 import { EN_PHRASES, leaves, provinces, syntheticCorpus, type SyntheticCapability } from './synthetic-corpus';
@@ -168,7 +169,9 @@ async function main(): Promise<void> {
   const baseline = memory();
 
   const engine = await startEmbeddedTypesense({ apiKey: 'bench' });
-  const client = new Client({ nodes: [{ host: engine.host, port: engine.port, protocol: 'http' }], apiKey: 'bench', connectionTimeoutSeconds: 120, logLevel: 'error' });
+  // Kept-alive connections, as the app's client has.
+  const agents = keptAliveAgents();
+  const client = new Client({ nodes: [{ host: engine.host, port: engine.port, protocol: 'http' }], apiKey: 'bench', connectionTimeoutSeconds: 120, logLevel: 'error', httpAgent: agents.httpAgent });
 
   const importStart = performance.now();
   await client.collections().create(capabilitySchema('capabilities_v1'));
@@ -228,6 +231,7 @@ async function main(): Promise<void> {
   delay.disable();
   const reindexMs = performance.now() - reindexStart - 500;
   const maxBlockMs = delay.max / 1e6;
+  agents.destroy();
   await engine.close();
 
   const overheadP50 = engineStats.p50 / rawStats.p50;

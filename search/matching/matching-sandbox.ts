@@ -11,6 +11,7 @@ import { toCapabilityDocument, type CapabilitySearchDocument } from '../capabili
 import { buildCapabilitySearch } from '../capabilities/capability.query';
 import { startEmbeddedTypesense } from '../embedded';
 import { collectionSchema, physicalName } from '../search-collection';
+import { keptAliveAgents } from '../search-client';
 import type { MatchNeed } from './match.query';
 import { loadMatchingDataset, type MatchingDataset, type MatchingStore } from './matching-dataset';
 
@@ -54,7 +55,9 @@ export async function openMatchingSandbox(dataset: MatchingDataset): Promise<Mat
   const mongo = await startEmbeddedMongo({ dir });
   const engine = await startEmbeddedTypesense({ apiKey: randomBytes(24).toString('hex') });
   let store: MatchingStore | undefined;
+  const agents = keptAliveAgents();
   const close = async (): Promise<void> => {
+    agents.destroy();
     await store?.close();
     await engine.close();
     await mongo.close();
@@ -64,7 +67,8 @@ export async function openMatchingSandbox(dataset: MatchingDataset): Promise<Mat
     const storeStarted = performance.now();
     store = await loadMatchingDataset(mongo.uri, dataset);
     const storeMs = performance.now() - storeStarted;
-    const client = new Client({ nodes: [{ protocol: 'http', host: engine.host, port: engine.port }], apiKey: engine.apiKey, connectionTimeoutSeconds: 120, logLevel: 'silent' });
+    // Kept-alive connections, as the app's client has (search-client.ts).
+    const client = new Client({ nodes: [{ protocol: 'http', host: engine.host, port: engine.port }], apiKey: engine.apiKey, connectionTimeoutSeconds: 120, logLevel: 'silent', httpAgent: agents.httpAgent });
     const indexStarted = performance.now();
     await indexCapabilities(client, store);
     const indexMs = performance.now() - indexStarted;
