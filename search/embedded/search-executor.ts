@@ -124,6 +124,13 @@ interface FieldHighlighter {
 const ASCII_UPPER = /[A-Z]/;
 const ASCII_UPPER_ALL = /[A-Z]/g;
 
+/** The value with A–Z lowered and every other character where it was. */
+function lowerAscii(value: string): string {
+  // Lower-casing never shortens a character, so an unchanged length means every character kept its place.
+  const lowered = value.toLowerCase();
+  return lowered.length === value.length ? lowered : value.replace(ASCII_UPPER_ALL, (letter) => letter.toLowerCase());
+}
+
 function plainTokens(value: string, bounds: TokenBounds): boolean {
   for (let i = 0; i < bounds.count; i += 1) if (!plainSpan(value, bounds.start(i), bounds.end(i))) return false;
   return true;
@@ -163,7 +170,7 @@ function highlightKept(value: string, from: number, kept: KeptOffsets, highlight
   if (highlighter.exactTerms && plain) {
     const marks: Array<{ start: number; end: number; index: number }> = [];
     // Lowering ASCII letters keeps every offset (titles such as "光电吊舱 (EO/IR Pod)").
-    const text = ASCII_UPPER.test(value) ? value.replace(ASCII_UPPER_ALL, (letter) => letter.toLowerCase()) : value;
+    const text = ASCII_UPPER.test(value) ? lowerAscii(value) : value;
     for (const term of highlighter.exactTerms) {
       for (let found = text.indexOf(term); found >= 0; found = text.indexOf(term, found + 1)) {
         let low = 0;
@@ -175,7 +182,7 @@ function highlightKept(value: string, from: number, kept: KeptOffsets, highlight
         if (low < bounds.count && bounds.start(low) === found && bounds.end(low) === found + term.length) marks.push({ start: found, end: found + term.length, index: low });
       }
     }
-    marks.sort((a, b) => a.start - b.start);
+    if (marks.length > 1) marks.sort((a, b) => a.start - b.start);
     return highlightMarks(value, marks, bounds, highlighter.options);
   }
   const textAt = (i: number): string | undefined => {
