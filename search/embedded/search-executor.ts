@@ -115,12 +115,6 @@ interface FieldHighlighter {
   options: HighlightOptions;
 }
 
-/**
- * True when every token is made of characters `normalizeTerm` leaves alone
- * (CJK unified ideographs, a–z, 0–9) or only lower-cases (A–Z), so each
- * token is its own index term once ASCII letters are lowered, at the same
- * offsets.
- */
 const ASCII_UPPER = /[A-Z]/;
 const ASCII_UPPER_ALL = /[A-Z]/g;
 
@@ -131,6 +125,12 @@ function lowerAscii(value: string): string {
   return lowered.length === value.length ? lowered : value.replace(ASCII_UPPER_ALL, (letter) => letter.toLowerCase());
 }
 
+/**
+ * True when every token is made of characters `normalizeTerm` leaves alone
+ * (CJK unified ideographs, a–z, 0–9) or only lower-cases (A–Z), so each
+ * token is its own index term once ASCII letters are lowered, at the same
+ * offsets.
+ */
 function plainTokens(value: string, bounds: TokenBounds): boolean {
   for (let i = 0; i < bounds.count; i += 1) if (!plainSpan(value, bounds.start(i), bounds.end(i))) return false;
   return true;
