@@ -206,6 +206,21 @@ function defaultClauses(schema: CollectionSchema, textQuery: boolean): string[] 
 }
 
 /**
+ * How two values of one sort key order: negative when the left one sorts
+ * first, 0 when the next key decides. A missing value (undefined, or NaN in a
+ * column) sorts last unless the key says `missing_values: first`.
+ */
+function keyOrder(key: SortKey, left: number | string | undefined, right: number | string | undefined): number {
+  if (left === right) return 0;
+  const leftMissing = left === undefined || left !== left;
+  const rightMissing = right === undefined || right !== right;
+  if (leftMissing && rightMissing) return 0;
+  if (leftMissing) return key.missingFirst ? -1 : 1;
+  if (rightMissing) return key.missingFirst ? 1 : -1;
+  return (left < right ? -1 : 1) * key.direction;
+}
+
+/**
  * The first `count` hits in sort order: by the keys, then by descending
  * sequence id (newest first) as Typesense breaks ties. That order is total, so
  * this equals sorting everything and slicing. A bounded heap keeps the best
@@ -231,11 +246,8 @@ export function topHits<T extends RankedHit>(hits: T[], keys: SortKey[], count: 
       // The text match is read in place: through a key's function every comparison boxed a double.
       const left = keys[k]!.textMatch ? hits[a]!.textMatch : valueAt(k, a);
       const right = keys[k]!.textMatch ? hits[b]!.textMatch : valueAt(k, b);
-      if (left === right) continue;
-      const key = keys[k]!;
-      if (left === undefined) return key.missingFirst ? -1 : 1;
-      if (right === undefined) return key.missingFirst ? 1 : -1;
-      return (left < right ? -1 : 1) * key.direction;
+      const order = keyOrder(keys[k]!, left, right);
+      if (order !== 0) return order;
     }
     return hits[b]!.seq - hits[a]!.seq;
   };
@@ -344,16 +356,8 @@ export class ShortIdTop {
     const { keys, columns } = this;
     for (let k = 0; k < keys.length; k += 1) {
       const column = columns[k];
-      const left = column ? (column[a] ?? NaN) : aScore;
-      const right = column ? (column[b] ?? NaN) : bScore;
-      if (left === right) continue;
-      const leftMissing = left !== left;
-      const rightMissing = right !== right;
-      if (leftMissing && rightMissing) continue;
-      const key = keys[k]!;
-      if (leftMissing) return key.missingFirst ? -1 : 1;
-      if (rightMissing) return key.missingFirst ? 1 : -1;
-      return (left < right ? -1 : 1) * key.direction;
+      const order = keyOrder(keys[k]!, column ? column[a] : aScore, column ? column[b] : bScore);
+      if (order !== 0) return order;
     }
     return this.seqOf(b) - this.seqOf(a);
   }
