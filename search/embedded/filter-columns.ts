@@ -13,6 +13,8 @@ export type ExactKey = (value: unknown) => string | undefined;
 export class FilterColumns {
   private readonly numeric = new Map<string, NumericColumn>();
   private readonly keyed = new Map<string, KeySets>();
+  /** Clause bitsets by clause, dropped by any write; the oldest goes first past `KEPT_CLAUSES`. */
+  private readonly clauses = new Map<string, Uint8Array | undefined>();
 
   constructor(
     private readonly documents: () => Iterable<[shortId: number, doc: Record<string, unknown>]>,
@@ -63,16 +65,30 @@ export class FilterColumns {
     return sets.byKey;
   }
 
+  /** The clause's bitset as `build` made it since the last write (see `FilterColumns` in filter-bitset.ts). */
+  kept(key: string, build: () => Uint8Array | undefined): Uint8Array | undefined {
+    if (this.clauses.has(key)) return this.clauses.get(key);
+    const built = build();
+    if (this.clauses.size >= KEPT_CLAUSES) this.clauses.delete(this.clauses.keys().next().value!);
+    this.clauses.set(key, built);
+    return built;
+  }
+
   add(shortId: number, doc: Record<string, unknown>): void {
+    this.clauses.clear();
     for (const [field, column] of this.numeric) column.set(shortId, doc[field]);
     for (const [field, sets] of this.keyed) sets.add(shortId, doc[field]);
   }
 
   remove(shortId: number, doc: Record<string, unknown>): void {
+    this.clauses.clear();
     for (const column of this.numeric.values()) column.set(shortId, undefined);
     for (const [field, sets] of this.keyed) sets.remove(shortId, doc[field]);
   }
 }
+
+/** A bitset is a byte per document: 64 of them are 6.4 MB at 100 000 documents. */
+const KEPT_CLAUSES = 64;
 
 class NumericColumn {
   values = new Float64Array(1024).fill(NaN);

@@ -465,7 +465,8 @@ function evalScoresAtOnce(expression: string, store: CollectionStore): Float64Ar
 }
 
 function filterColumnsOf(index: TermIndex): FilterColumnSource {
-  return { capacity: index.shortIdCapacity(), numbers: (field) => index.filterColumns.numbers(field), keys: (field) => index.filterColumns.keys(field) };
+  const columns = index.filterColumns;
+  return { capacity: index.shortIdCapacity(), numbers: (field) => columns.numbers(field), keys: (field) => columns.keys(field), kept: (key, build) => columns.kept(key, build) };
 }
 
 /** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */

@@ -7,6 +7,13 @@ export interface FilterColumns {
   numbers(field: string): Float64Array | undefined;
   /** The slots holding each exact-match key of a string or bool field (`exactMatchKey` forms; `true`/`false`), or undefined. */
   keys(field: string): Map<string, Set<number>> | undefined;
+  /**
+   * A clause's bitset kept until the next write (`key` names the clause), or
+   * undefined when nothing is kept: every match repeats clauses such as
+   * `organisation_verified:true` or its eligibility filter's, and building one
+   * walks a set of tens of thousands of slots or a whole column.
+   */
+  kept?(key: string, build: () => Uint8Array | undefined): Uint8Array | undefined;
 }
 
 /**
@@ -32,23 +39,32 @@ export function filterBitset(node: FilterNode, columns: FilterColumns): Uint8Arr
     }
     case 'string': {
       if (node.mode !== 'equals' || node.patterns.some((pattern) => pattern.prefix)) return undefined;
-      const patterns = node.patterns.filter((pattern) => pattern.tokens.length > 0);
-      return keyed(columns, node.field, patterns.map((pattern) => pattern.tokens.join(' ')), node.negate);
+      const keys = node.patterns.filter((pattern) => pattern.tokens.length > 0).map((pattern) => pattern.tokens.join(' '));
+      return leaf(columns, `=${node.field}|${node.negate}|${keys.join('\u0000')}`, () => keyed(columns, node.field, keys, node.negate));
     }
     case 'bool':
-      return keyed(columns, node.field, node.values.map(String), node.negate);
-    case 'numeric': {
-      const values = columns.numbers(node.field);
-      if (!values) return undefined;
-      const passes = new Uint8Array(columns.capacity);
-      const end = Math.min(values.length, passes.length);
-      for (const condition of node.conditions) mark(passes, values, end, condition);
-      if (node.negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
-      return passes;
-    }
+      return leaf(columns, `?${node.field}|${node.negate}|${node.values.join(',')}`, () => keyed(columns, node.field, node.values.map(String), node.negate));
+    case 'numeric':
+      return leaf(columns, `#${node.field}|${node.negate}|${JSON.stringify(node.conditions)}`, () => numeric(columns, node.field, node.conditions, node.negate));
     default:
       return undefined;
   }
+}
+
+/** A leaf clause's bitset, a copy of the kept one when there is one: `and`/`or` combine into their left operand. */
+function leaf(columns: FilterColumns, key: string, build: () => Uint8Array | undefined): Uint8Array | undefined {
+  if (!columns.kept) return build();
+  return columns.kept(key, build)?.slice();
+}
+
+function numeric(columns: FilterColumns, field: string, conditions: NumericCondition[], negate: boolean): Uint8Array | undefined {
+  const values = columns.numbers(field);
+  if (!values) return undefined;
+  const passes = new Uint8Array(columns.capacity);
+  const end = Math.min(values.length, passes.length);
+  for (const condition of conditions) mark(passes, values, end, condition);
+  if (negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
+  return passes;
 }
 
 function keyed(columns: FilterColumns, field: string, wanted: string[], negate: boolean): Uint8Array | undefined {
