@@ -211,9 +211,11 @@ export function exactProbe(probe: MatchProbe, fields: readonly string[], weights
     typo_tokens_threshold: 0,
     highlight_fields: fields.join(','),
     enable_highlight_v1: false,
-    // Ranking and explanations read the matched words, never the snippet: the matched word alone keeps the responses short.
+    // Ranking and explanations read the matched words, never the snippet: the matched word alone, unmarked, keeps the responses short.
     snippet_threshold: 0,
     highlight_affix_num_tokens: 0,
+    highlight_start_tag: '',
+    highlight_end_tag: '',
   };
 }
 
