@@ -538,6 +538,23 @@ export class SearchBatch {
   }
 }
 
+/**
+ * Offers every live document a settled filter passes to `ranking` and counts
+ * them. A function of its own: inside `run` the loop over every slot of the
+ * collection ran several times slower (the industry probe of a match, ~2 ms
+ * against ~0.6 ms at 100 000 documents). Found through the term index's
+ * slots, so `_eval` scores and columns kept by short id apply.
+ */
+function offerSettled(settled: Uint8Array, index: TermIndex, ranking: ShortIdTop): number {
+  let found = 0;
+  for (let shortId = 0; shortId < settled.length; shortId += 1) {
+    if (settled[shortId] !== 1 || index.entryOf(shortId) === undefined) continue;
+    found += 1;
+    ranking.offer(shortId, WILDCARD_TEXT_MATCH);
+  }
+  return found;
+}
+
 export class SearchExecutor {
   private readonly store: CollectionStore;
   private readonly params: SearchParams;
@@ -609,17 +626,17 @@ export class SearchExecutor {
       const settled = this.filterMemo?.settled ? this.filterMemo.outcomes! : undefined;
       const ranking = settled && !facetRequest && !bucketing ? ShortIdTop.of(offset + perPage, sortKeys, this.seqOf) : undefined;
       found = 0;
-      if (settled) {
+      if (ranking) {
+        found = offerSettled(settled!, this.store.index, ranking);
+        hits = ranking.ordered().map(({ shortId }) => wildcardHit(this.store.index.entryOf(shortId)!, shortId));
+      } else if (settled) {
         // Every stored document is in the term index, so its slots name them all; the order of hits does not matter, ties go by sequence id.
         for (let shortId = 0; shortId < settled.length; shortId += 1) {
           const entry = settled[shortId] === 1 ? this.store.index.entryOf(shortId) : undefined;
           if (!entry) continue;
           found += 1;
-          // Found through the term index's slots, so `_eval` scores kept by short id apply.
-          if (ranking) ranking.offer(shortId, WILDCARD_TEXT_MATCH);
-          else hits.push(wildcardHit(entry, shortId));
+          hits.push(wildcardHit(entry, shortId));
         }
-        if (ranking) hits = ranking.ordered().map(({ shortId }) => wildcardHit(this.store.index.entryOf(shortId)!, shortId));
       } else {
         const candidates = this.filterMemo ? this.store.filterCandidates(this.filterMemo.constraints) : undefined;
         for (const entry of candidates ?? this.store.entries.values()) if (!this.filter || this.filter(entry.doc)) hits.push(wildcardHit(entry));
