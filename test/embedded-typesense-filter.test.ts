@@ -207,6 +207,43 @@ describe('embedded Typesense filter_by through the official client', function ()
     await client.collections(name).delete();
   });
 
+  it('keeps _eval boosts right through updates, deletes and creates', async () => {
+    const name = 'parts_boosts';
+    await client.collections().create({ ...SCHEMA, name, fields: [...SCHEMA.fields, { name: 'catalogue', type: 'string' }] });
+    const documents = client.collections(name).documents();
+    await documents.import(
+      DOCS.slice(0, 6).map((doc) => ({ ...doc, catalogue: 'everything' })),
+      { action: 'create' },
+    );
+    const boost = '_eval([(brand:=Acme && active:true):3, (qty:>=20):1]):desc';
+    const exact = { prefix: false, num_typos: 0, drop_tokens_threshold: 0, typo_tokens_threshold: 0 };
+    // Each form twice: the second search of a form finds the scores the first one left.
+    const ranked = async (): Promise<string[]> => {
+      const orders: string[][] = [];
+      const text = { q: 'everything', query_by: 'catalogue', sort_by: `_text_match:desc,${boost}` };
+      for (const search of [{ q: '*', sort_by: boost }, text, { ...text, ...exact }]) {
+        for (let time = 0; time < 2; time += 1) {
+          const res = await documents.search({ ...search, per_page: 50 });
+          orders.push(res.hits!.map((hit) => String((hit.document as { id: string }).id)));
+          // A short page keeps only the best few as they come, by the kept scores alone.
+          const page = await documents.search({ ...search, per_page: 2 });
+          orders.push([...page.hits!.map((hit) => String((hit.document as { id: string }).id)), ...orders.at(-1)!.slice(2)]);
+        }
+      }
+      assert.ok(orders.every((order) => JSON.stringify(order) === JSON.stringify(orders[0])), JSON.stringify(orders));
+      return orders[0]!;
+    };
+    // Ties go to the newest document.
+    assert.deepEqual(await ranked(), ['p02', 'p01', 'p06', 'p03', 'p05', 'p04']);
+    await client.collections(name).documents('p01').update({ active: false });
+    await client.collections(name).documents('p04').update({ qty: 30 });
+    await client.collections(name).documents('p02').delete();
+    assert.deepEqual(await ranked(), ['p06', 'p04', 'p03', 'p05', 'p01']);
+    await documents.create({ ...DOCS[6]!, catalogue: 'everything' });
+    assert.deepEqual(await ranked(), ['p07', 'p06', 'p04', 'p03', 'p05', 'p01']);
+    await client.collections(name).delete();
+  });
+
   it('keeps exact-match filters of wildcard searches right through updates, deletes and schema changes', async () => {
     const name = 'parts_changing';
     await client.collections().create({ ...SCHEMA, name });

@@ -510,9 +510,8 @@ export class SearchBatch {
     return (expression) => {
       let found = scores.get(expression);
       if (!found) {
-        scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity())));
-        const settled = evalScoresAtOnce(expression, store);
-        if (settled) found.settle(settled);
+        const settled = store.index.filterColumns.keptScores(expression, () => evalScoresAtOnce(expression, store));
+        scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity(), settled)));
       }
       return found;
     };

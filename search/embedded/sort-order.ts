@@ -100,34 +100,29 @@ function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => nu
  */
 export class ScoreMemo {
   private readonly byShortId: Float64Array;
-  /** 1 where `byShortId` holds a score: arrays come zeroed, so a search that scores a few documents pays for no fill. */
-  private readonly known: Uint8Array;
+  /** 1 where `byShortId` holds a score: arrays come zeroed, so a search that scores a few documents pays for no fill. Undefined once settled. */
+  private readonly known: Uint8Array | undefined;
   private readonly bySeq = new Map<number, number>();
 
-  /** `capacity`: one more than the largest short id of the collection's term index. */
-  constructor(capacity: number) {
-    this.byShortId = new Float64Array(capacity);
-    this.known = new Uint8Array(capacity);
-  }
-
-  private settled = false;
-
-  /** Every document's score at once, by short id (`filterBitset` of each branch). */
-  settle(scores: Float64Array): void {
-    this.byShortId.set(scores.subarray(0, this.byShortId.length));
-    this.known.fill(1);
-    this.settled = true;
+  /**
+   * `capacity`: one more than the largest short id of the collection's term
+   * index. `settled`: every document's score at once, by short id
+   * (`filterBitset` of each branch), read and never written.
+   */
+  constructor(capacity: number, settled?: Float64Array) {
+    this.byShortId = settled ?? new Float64Array(capacity);
+    this.known = settled ? undefined : new Uint8Array(capacity);
   }
 
   /** Every document's score by short id, once settled. */
   scores(): Float64Array | undefined {
-    return this.settled ? this.byShortId : undefined;
+    return this.known ? undefined : this.byShortId;
   }
 
   scoreOf(hit: RankedHit, score: (hit: RankedHit) => number): number {
     const shortId = hit.shortId ?? -1;
     if (shortId >= 0 && shortId < this.byShortId.length) {
-      if (this.known[shortId] === 0) {
+      if (this.known?.[shortId] === 0) {
         this.byShortId[shortId] = score(hit);
         this.known[shortId] = 1;
       }
