@@ -15,8 +15,6 @@ export class FilterColumns {
   private readonly keyed = new Map<string, KeySets>();
   /** Clause bitsets by clause, dropped by any write; the oldest goes first past `KEPT_CLAUSES`. */
   private readonly clauses = new Map<string, Uint8Array | undefined>();
-  /** `_eval` expressions' scores by short id, dropped by any write; the oldest goes first past `KEPT_SCORES`. */
-  private readonly scores = new Map<string, Float64Array | undefined>();
 
   constructor(
     private readonly documents: () => Iterable<[shortId: number, doc: Record<string, unknown>]>,
@@ -69,24 +67,21 @@ export class FilterColumns {
 
   /** The clause's bitset as `build` made it since the last write (see `FilterColumns` in filter-bitset.ts). */
   kept(key: string, build: () => Uint8Array | undefined): Uint8Array | undefined {
-    return kept(this.clauses, KEPT_CLAUSES, key, build);
-  }
-
-  /** An `_eval` expression's scores as `build` made them since the last write; the probes of every match sort by the same preferences. */
-  keptScores(expression: string, build: () => Float64Array | undefined): Float64Array | undefined {
-    return kept(this.scores, KEPT_SCORES, expression, build);
+    if (this.clauses.has(key)) return this.clauses.get(key);
+    const built = build();
+    if (this.clauses.size >= KEPT_CLAUSES) this.clauses.delete(this.clauses.keys().next().value!);
+    this.clauses.set(key, built);
+    return built;
   }
 
   add(shortId: number, doc: Record<string, unknown>): void {
     this.clauses.clear();
-    this.scores.clear();
     for (const [field, column] of this.numeric) column.set(shortId, doc[field]);
     for (const [field, sets] of this.keyed) sets.add(shortId, doc[field]);
   }
 
   remove(shortId: number, doc: Record<string, unknown>): void {
     this.clauses.clear();
-    this.scores.clear();
     for (const column of this.numeric.values()) column.set(shortId, undefined);
     for (const [field, sets] of this.keyed) sets.remove(shortId, doc[field]);
   }
@@ -94,16 +89,6 @@ export class FilterColumns {
 
 /** A bitset is a byte per document: 64 of them are 6.4 MB at 100 000 documents. */
 const KEPT_CLAUSES = 64;
-/** Eight bytes per document: 16 expressions are 12.8 MB at 100 000 documents. */
-const KEPT_SCORES = 16;
-
-function kept<T>(memo: Map<string, T | undefined>, limit: number, key: string, build: () => T | undefined): T | undefined {
-  if (memo.has(key)) return memo.get(key);
-  const built = build();
-  if (memo.size >= limit) memo.delete(memo.keys().next().value!);
-  memo.set(key, built);
-  return built;
-}
 
 class NumericColumn {
   values = new Float64Array(1024).fill(NaN);

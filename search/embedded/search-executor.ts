@@ -510,7 +510,8 @@ export class SearchBatch {
     return (expression) => {
       let found = scores.get(expression);
       if (!found) {
-        const settled = store.index.filterColumns.keptScores(expression, () => evalScoresAtOnce(expression, store));
+        // Not kept across batches: a score array per expression is 800 kB at 100 000 documents, and keeping sixteen of them doubled the major collections of the match loop.
+        const settled = evalScoresAtOnce(expression, store);
         scores.set(expression, (found = new ScoreMemo(store.index.shortIdCapacity(), settled)));
       }
       return found;
