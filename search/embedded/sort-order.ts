@@ -100,7 +100,7 @@ function evalScorer(inner: string, schema: FilterSchema): (hit: RankedHit) => nu
  */
 export class ScoreMemo {
   private readonly byShortId: Float64Array;
-  /** 1 where `byShortId` holds a score: arrays come zeroed, so a search that scores a few documents pays for no fill. Undefined once settled. */
+  /** 1 where `byShortId` holds a score: arrays come zeroed, so a search that scores a few documents pays for no fill. Undefined when every score is settled. */
   private readonly known: Uint8Array | undefined;
   private readonly bySeq = new Map<number, number>();
 
