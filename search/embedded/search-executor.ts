@@ -112,6 +112,8 @@ interface FieldHighlighter {
   exactTerms: string[] | undefined;
   /** Lengths of the matcher's terms. */
   termLengths: Set<number>;
+  /** The field's place in `query_by` when it is searched with its own terms, for `Hit.fieldsHolding`. */
+  position: number | undefined;
   options: HighlightOptions;
 }
 
@@ -369,6 +371,8 @@ interface Hit extends RankedHit {
   bestWeight: number;
   fieldsMatched: number;
   exact: number;
+  /** Bit p set when the query_by field at position p holds a query token, for hits of an exact-word search: its other fields have nothing to highlight. */
+  fieldsHolding?: number;
 }
 
 function textMatchInfo(hit: Hit): Json {
@@ -659,7 +663,7 @@ export class SearchExecutor {
       facet_counts: facetCounts,
       found,
       hits: pageHits.map((hit) => {
-        const { highlight, highlights } = this.highlight(hit.doc, hit.shortId, highlighters, highlightV1);
+        const { highlight, highlights } = this.highlight(hit, highlighters, highlightV1);
         return {
           document: projectDocument(hit.doc, include, exclude),
           highlight,
@@ -889,7 +893,13 @@ export class SearchExecutor {
       const exactField = patternExactFields![pattern]!;
       ranking.offer(shortId, exactField >= 0 && index.fieldLength(shortId, exactField) === tokens.length ? base + exactBonus : base);
     }
-    return { hits: ranking.ordered().map(({ shortId, score }) => this.scored(shortId, score, state, variant)), found };
+    const hits = ranking.ordered().map(({ shortId, score }) => {
+      const hit = this.scored(shortId, score, state, variant);
+      hit.fieldsHolding = 0;
+      for (let p = 0; p < fieldCount; p += 1) if (state.fieldMasks[shortId * fieldCount + p] !== 0) hit.fieldsHolding |= 1 << p;
+      return hit;
+    });
+    return { hits, found };
   }
 
   private collectHits(variant: Variant, state: MatchState, taken: Uint8Array, top: TopByTextMatch | undefined): { hits: Hit[]; found: number } {
@@ -1077,18 +1087,21 @@ export class SearchExecutor {
         termLengths: new Set([...matcher.keys()].map((term) => term.length)),
         exactTerms: [...matcher.values()].every((found) => found.prefixLength === undefined) ? [...matcher.keys()] : undefined,
         indexed: inIndex !== undefined && inIndex.locale === field.locale && JSON.stringify(this.store.schema.analyzerOptions(inIndex)) === JSON.stringify(analyzer),
+        position: matchers.has(field.name) ? plans.find((plan) => plan.field.name === field.name)?.position : undefined,
         options: { startTag, endTag, snippetThreshold, affixTokens, full: full.has(field.name) },
       };
     });
   }
 
-  /** `shortId` is the hit's place in the term index (-1 for wildcard hits). */
-  /** `withV1`: also the older `highlights` array. */
-  private highlight(doc: Json, shortId: number, highlighters: FieldHighlighter[], withV1: boolean): { highlight: Json; highlights: Json[] } {
+  /** The hit's `shortId` is its place in the term index (-1 for wildcard hits); `withV1`: also the older `highlights` array. */
+  private highlight(hit: Hit, highlighters: FieldHighlighter[], withV1: boolean): { highlight: Json; highlights: Json[] } {
+    const { doc, shortId, fieldsHolding } = hit;
     const highlight: Json = {};
     const highlights: Json[] = [];
     for (const highlighter of highlighters) {
-      const { field, match, memo, foldedTerms, indexed, options } = highlighter;
+      const { field, match, memo, foldedTerms, indexed, options, position } = highlighter;
+      // Analysed as the index analysed it, a field without any of the query's words has nothing to mark.
+      if (indexed && fieldsHolding !== undefined && position !== undefined && (fieldsHolding & (1 << position)) === 0) continue;
       const value = readPath(doc, field.name);
       /** `from`: where the value starts in the text the index analysed (array elements joined by newlines). */
       const kept = indexed && shortId >= 0 ? this.store.index.fieldOffsets(shortId, field.name) : undefined;
