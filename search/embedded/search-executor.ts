@@ -327,6 +327,13 @@ class MatchState {
     return mask;
   }
 
+  /** Fields holding any token, bit p for the p-th query_by field (what `recordExact` keeps). */
+  fieldsHolding(shortId: number): number {
+    let mask = 0;
+    for (let p = 0, slot = shortId * this.fieldCount; p < this.fieldCount; p += 1, slot += 1) if (this.fieldMasks[slot] !== 0) mask |= 1 << p;
+    return mask;
+  }
+
   matchedMask(shortId: number): number {
     let mask = 0;
     const base = shortId * this.tokenCount;
@@ -895,8 +902,7 @@ export class SearchExecutor {
     }
     const hits = ranking.ordered().map(({ shortId, score }) => {
       const hit = this.scored(shortId, score, state, variant);
-      hit.fieldsHolding = 0;
-      for (let p = 0; p < fieldCount; p += 1) if (state.fieldMasks[shortId * fieldCount + p] !== 0) hit.fieldsHolding |= 1 << p;
+      hit.fieldsHolding = state.fieldsHolding(shortId);
       return hit;
     });
     return { hits, found };
