@@ -269,6 +269,27 @@ describe('embedded Typesense filter_by through the official client', function ()
     await client.collections(name).delete();
   });
 
+  it('answers more distinct filters than it keeps clause results for, again and after a write', async () => {
+    const name = 'parts_many_filters';
+    await client.collections().create({ ...SCHEMA, name });
+    const documents = client.collections(name).documents();
+    await documents.import(DOCS, { action: 'create' });
+    const ids = async (filter: string): Promise<string[]> => {
+      const res = await documents.search({ q: '*', filter_by: filter, per_page: 50 });
+      return res.hits!.map((hit) => String((hit.document as { id: string }).id)).sort();
+    };
+    // Each threshold is a clause of its own, and the bool clause is shared: well past the engine's 64 kept clause results, so old ones are let go and their space reused.
+    const expected = (docs: typeof DOCS, least: number): string[] => docs.filter((doc) => doc.qty >= least && doc.active).map((doc) => doc.id).sort();
+    const thresholds = Array.from({ length: 90 }, (_, i) => i * 7);
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const least of thresholds) assert.deepEqual(await ids(`qty:>=${least} && active:true`), expected(DOCS, least), `qty:>=${least}, pass ${pass + 1}`);
+    }
+    await client.collections(name).documents('p09').update({ active: true });
+    const changed = DOCS.map((doc) => (doc.id === 'p09' ? { ...doc, active: true } : doc));
+    for (const least of thresholds.slice().reverse()) assert.deepEqual(await ids(`qty:>=${least} && active:true`), expected(changed, least), `qty:>=${least} after the write`);
+    await client.collections(name).delete();
+  });
+
   for (const [filter, status, message] of ERRORS) {
     it(`rejects filter_by ${JSON.stringify(filter)} with ${status}`, async () => {
       await assert.rejects(

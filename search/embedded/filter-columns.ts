@@ -15,6 +15,13 @@ export class FilterColumns {
   private readonly keyed = new Map<string, KeySets>();
   /** Clause bitsets by clause, dropped by any write; the oldest goes first past `KEPT_CLAUSES`. */
   private readonly clauses = new Map<string, Uint8Array | undefined>();
+  /**
+   * Bitsets the clause cache let go, for the next clause to fill: each match
+   * brings clauses of its own (qualification fields, dates), and allocating
+   * theirs anew made about a megabyte of array buffers a match for the
+   * collector to count towards its next full collection.
+   */
+  private readonly spare: Uint8Array[] = [];
 
   constructor(
     private readonly documents: () => Iterable<[shortId: number, doc: Record<string, unknown>]>,
@@ -69,19 +76,39 @@ export class FilterColumns {
   kept(key: string, build: () => Uint8Array | undefined): Uint8Array | undefined {
     if (this.clauses.has(key)) return this.clauses.get(key);
     const built = build();
-    if (this.clauses.size >= KEPT_CLAUSES) this.clauses.delete(this.clauses.keys().next().value!);
+    if (this.clauses.size >= KEPT_CLAUSES) {
+      const oldest = this.clauses.keys().next().value!;
+      this.letGo(this.clauses.get(oldest));
+      this.clauses.delete(oldest);
+    }
     this.clauses.set(key, built);
     return built;
   }
 
-  add(shortId: number, doc: Record<string, unknown>): void {
+  /** A bitset of `capacity` bytes, all 0: one the clause cache let go when there is one of that size. */
+  blank(capacity: number): Uint8Array {
+    let bitset = this.spare.pop();
+    while (bitset && bitset.length !== capacity) bitset = this.spare.pop();
+    return bitset ? bitset.fill(0) : new Uint8Array(capacity);
+  }
+
+  private letGo(bitset: Uint8Array | undefined): void {
+    if (bitset && this.spare.length < SPARE_BITSETS) this.spare.push(bitset);
+  }
+
+  private dropClauses(): void {
+    for (const bitset of this.clauses.values()) this.letGo(bitset);
     this.clauses.clear();
+  }
+
+  add(shortId: number, doc: Record<string, unknown>): void {
+    this.dropClauses();
     for (const [field, column] of this.numeric) column.set(shortId, doc[field]);
     for (const [field, sets] of this.keyed) sets.add(shortId, doc[field]);
   }
 
   remove(shortId: number, doc: Record<string, unknown>): void {
-    this.clauses.clear();
+    this.dropClauses();
     for (const column of this.numeric.values()) column.set(shortId, undefined);
     for (const [field, sets] of this.keyed) sets.remove(shortId, doc[field]);
   }
@@ -89,6 +116,8 @@ export class FilterColumns {
 
 /** A bitset is a byte per document: 64 of them are 6.4 MB at 100 000 documents. */
 const KEPT_CLAUSES = 64;
+/** A match builds a handful of clauses of its own. */
+const SPARE_BITSETS = 16;
 
 class NumericColumn {
   values = new Float64Array(1024).fill(NaN);

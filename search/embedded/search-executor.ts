@@ -477,7 +477,8 @@ function evalScoresAtOnce(expression: string, store: CollectionStore): Float64Ar
 
 function filterColumnsOf(index: TermIndex): FilterColumnSource {
   const columns = index.filterColumns;
-  return { capacity: index.shortIdCapacity(), numbers: (field) => columns.numbers(field), keys: (field) => columns.keys(field), kept: (key, build) => columns.kept(key, build) };
+  const capacity = index.shortIdCapacity();
+  return { capacity, numbers: (field) => columns.numbers(field), keys: (field) => columns.keys(field), kept: (key, build) => columns.kept(key, build), blank: () => columns.blank(capacity) };
 }
 
 /** A compiled filter and its outcome by short id (0 not yet evaluated, 1 passes, 2 fails). */

@@ -14,6 +14,8 @@ export interface FilterColumns {
    * walks a set of tens of thousands of slots or a whole column.
    */
   kept?(key: string, build: () => Uint8Array | undefined): Uint8Array | undefined;
+  /** A zeroed bitset of `capacity` bytes for a clause to fill, or undefined to allocate one. */
+  blank?(): Uint8Array;
 }
 
 /**
@@ -60,7 +62,7 @@ function leaf(columns: FilterColumns, key: string, build: () => Uint8Array | und
 function numeric(columns: FilterColumns, field: string, conditions: NumericCondition[], negate: boolean): Uint8Array | undefined {
   const values = columns.numbers(field);
   if (!values) return undefined;
-  const passes = new Uint8Array(columns.capacity);
+  const passes = columns.blank?.() ?? new Uint8Array(columns.capacity);
   const end = Math.min(values.length, passes.length);
   for (const condition of conditions) mark(passes, values, end, condition);
   if (negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
@@ -70,7 +72,7 @@ function numeric(columns: FilterColumns, field: string, conditions: NumericCondi
 function keyed(columns: FilterColumns, field: string, wanted: string[], negate: boolean): Uint8Array | undefined {
   const sets = columns.keys(field);
   if (!sets) return undefined;
-  const passes = new Uint8Array(columns.capacity);
+  const passes = columns.blank?.() ?? new Uint8Array(columns.capacity);
   for (const key of wanted) for (const slot of sets.get(key) ?? []) passes[slot] = 1;
   if (negate) for (let i = 0; i < passes.length; i += 1) passes[i]! ^= 1;
   return passes;
